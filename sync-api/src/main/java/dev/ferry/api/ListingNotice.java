@@ -1,0 +1,43 @@
+package dev.ferry.api;
+
+/**
+ * A thing a listing left out, and why: the engine reports errors as failures of the run and
+ * the rest as events.
+ *
+ * @param location where, as the target names it (for a hostile name: the raw name as listed,
+ *     never resolved against a root)
+ * @param reason why it was left out
+ * @param detail a human-readable explanation
+ */
+public record ListingNotice(String location, Reason reason, String detail) {
+
+    /** Why a listing left something out. */
+    public enum Reason {
+        /** The name would not be a safe path ({@code ..}, a slash or backslash, NUL...). An error. */
+        HOSTILE_NAME(true),
+        /** The entry could not be read; its content is unknown this run. An error. */
+        UNREADABLE(true),
+        /** A symbolic link not followed, or one leading outside the root. */
+        SYMLINK(false),
+        /** A device, socket or pipe. */
+        SPECIAL_FILE(false),
+        /** A half-written file of an interrupted transfer, hidden from listings. */
+        TEMPORARY_FILE(false);
+
+        private final boolean error;
+
+        Reason(boolean error) {
+            this.error = error;
+        }
+
+        /** Whether this counts as a failure of the run. */
+        public boolean isError() {
+            return error;
+        }
+    }
+
+    /** A listed name that is not a safe path segment. */
+    public static ListingNotice hostileName(String rawName, String detail) {
+        return new ListingNotice(rawName, Reason.HOSTILE_NAME, detail);
+    }
+}

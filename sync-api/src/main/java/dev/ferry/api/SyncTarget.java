@@ -1,0 +1,75 @@
+package dev.ferry.api;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * One place files live: a local folder, an FTP directory, an S3 prefix, a WebDAV collection.
+ * Every path is relative to the target's root. Implementations are thread-safe: the engine
+ * lists and transfers in parallel.
+ *
+ * <p>Methods throw the {@link SyncException} family where they can say what the engine should do
+ * (retry a {@link TransientSyncException}, give up on a {@link PermanentSyncException}, re-plan
+ * after a {@link PreconditionFailedException}); any other {@link IOException} is classified by the
+ * engine.
+ *
+ * <p>Abilities beyond this core (server-side copy, move, append, setting modification times,
+ * hashing, recursive listing) are small extra interfaces, found with {@link #ability(Class)}.
+ */
+public interface SyncTarget extends Closeable {
+
+    /** Where this target points, for messages and logs: never contains a credential. */
+    String description();
+
+    /** What this target can keep and tell. */
+    Capabilities capabilities();
+
+    /**
+     * Lists the direct children of a directory into {@code sink}, streaming. Temporary files of
+     * interrupted writes are not listed.
+     *
+     * @throws NotFoundException if {@code directory} does not exist (for the root too, so a
+     *     missing source is told apart from an empty one)
+     */
+    void list(SyncPath directory, ListingSink sink) throws IOException;
+
+    /** The entry at {@code path}, or empty if nothing is there. */
+    Optional<Entry> stat(SyncPath path) throws IOException;
+
+    /**
+     * Opens a file for reading from byte {@code offset} (0 for the start). The caller closes it.
+     *
+     * @throws NotFoundException if there is no file at {@code path}
+     */
+    InputStream open(SyncPath path, long offset) throws IOException;
+
+    /**
+     * Writes a file atomically: until this returns, readers see the old content or nothing,
+     * never a part; if it fails, nothing new is visible. Parent directories are created as
+     * needed. Consumes but does not close {@code content}.
+     *
+     * @return the entry as now stored, with whatever the target recorded (its mtime, hashes,
+     *     version token)
+     */
+    Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException;
+
+    /**
+     * Deletes a file or an empty directory. Deleting what is not there succeeds, so a retried
+     * delete is harmless.
+     */
+    void delete(SyncPath path) throws IOException;
+
+    /** Creates a directory and any missing parents; succeeds if it already exists. */
+    void makeDirectories(SyncPath directory) throws IOException;
+
+    /**
+     * This target as an optional ability ({@link ServerSideCopy}, {@link ServerSideMove},
+     * {@link Appender}, {@link ModTimeSetter}, {@link Hasher}, {@link RecursiveLister}), if it
+     * has it. Wrappers override this to pass their delegate's abilities on.
+     */
+    default <T> Optional<T> ability(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.ferry.core;
+
+import dev.ferry.api.Capabilities;
+import dev.ferry.api.Entry;
+import dev.ferry.api.HashAlgorithm;
+import dev.ferry.api.Hasher;
+import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.SyncTarget;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** Decides whether a file on both sides is the same, by the run's {@link CompareMode}. */
+final class FileComparator {
+
+    /** The verdict for one pair of files. */
+    enum Verdict { EQUAL, TOUCH, COPY_SIZE, COPY_MODTIME, COPY_HASH }
+
+    private final SyncTarget source;
+    private final SyncTarget destination;
+    private final CompareMode mode;
+    private final Duration window;
+    private final boolean timesUsable;
+    private final Optional<HashAlgorithm> commonHash;
+    private final boolean canTouch;
+
+    FileComparator(SyncTarget source, SyncTarget destination, SyncOptions options) {
+        this.source = source;
+        this.destination = destination;
+        Capabilities sc = source.capabilities();
+        Capabilities dc = destination.capabilities();
+        Duration coarser = sc.modTimePrecision().compareTo(dc.modTimePrecision()) >= 0
+                ? sc.modTimePrecision() : dc.modTimePrecision();
+        this.window = options.modifyWindow().orElse(coarser);
+        this.timesUsable = sc.keepsModTime() && dc.keepsModTime();
+        Set<HashAlgorithm> common = EnumSet.noneOf(HashAlgorithm.class);
+        common.addAll(sc.hashes());
+        common.retainAll(dc.hashes());
+        // Enum order is the preference: MD5 is what most servers store.
+        this.commonHash = common.stream().findFirst();
+        CompareMode m = options.compare();
+        if (m == CompareMode.CHECKSUM && commonHash.isEmpty()) {
+            m = CompareMode.SIZE_AND_MODTIME;
+        }
+        this.mode = m;
+        this.canTouch = destination.ability(ModTimeSetter.class).isPresent() && dc.keepsModTime();
+    }
+
+    /** What the run compares by after fallbacks, for messages. */
+    String describe() {
+        return switch (mode) {
+            case CHECKSUM -> "size and " + commonHash.orElseThrow() + " hash";
+            case SIZE_ONLY -> "size only";
+            case SIZE_AND_MODTIME -> timesUsable ? "size and modification time (window " + window + ")"
+                    : "size" + commonHash.map(h -> " and " + h + " hash where listed").orElse("")
+                            + " (a target does not keep modification times)";
+        };
+    }
+
+    Verdict compare(Entry src, Entry dst) throws IOException {
+        if (src.size() != dst.size()) {
+            return Verdict.COPY_SIZE;
+        }
+        switch (mode) {
+            case SIZE_ONLY:
+                return Verdict.EQUAL;
+            case CHECKSUM:
+                return hashesEqual(src, dst, true).orElse(true) ? Verdict.EQUAL : Verdict.COPY_HASH;
+            default:
+                break;
+        }
+        Optional<Instant> st = src.modTime();
+        Optional<Instant> dt = dst.modTime();
+        if (!timesUsable || st.isEmpty() || dt.isEmpty()) {
+            // Times mean nothing here; use a hash if both listings carry one, else trust the size.
+            return hashesEqual(src, dst, false).orElse(true) ? Verdict.EQUAL : Verdict.COPY_HASH;
+        }
+        if (withinWindow(st.get(), dt.get(), src, dst)) {
+            return Verdict.EQUAL;
+        }
+        // Same size, other time: a hash may show the content is the same, then only the time moves.
+        Optional<Boolean> same = hashesEqual(src, dst, true);
+        if (same.isEmpty()) {
+            return Verdict.COPY_MODTIME;
+        }
+        if (!same.get()) {
+            return Verdict.COPY_HASH;
+        }
+        return canTouch ? Verdict.TOUCH : Verdict.EQUAL;
+    }
+
+    private boolean withinWindow(Instant a, Instant b, Entry src, Entry dst) {
+        Duration w = window;
+        if (src.modTimePrecision().compareTo(w) > 0) {
+            w = src.modTimePrecision();
+        }
+        if (dst.modTimePrecision().compareTo(w) > 0) {
+            w = dst.modTimePrecision();
+        }
+        Duration d = Duration.between(a, b).abs();
+        return d.compareTo(w) < 0 || d.isZero();
+    }
+
+    /**
+     * Compares hashes in the common algorithm. With {@code compute}, asks a {@link Hasher} where
+     * the listing has none (may read the whole file); without, uses listed hashes only.
+     * Empty when no comparison was possible.
+     */
+    private Optional<Boolean> hashesEqual(Entry src, Entry dst, boolean compute) throws IOException {
+        if (commonHash.isEmpty()) {
+            return Optional.empty();
+        }
+        HashAlgorithm alg = commonHash.get();
+        Optional<String> a = hashOf(source, src, alg, compute);
+        if (a.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> b = hashOf(destination, dst, alg, compute);
+        return b.map(h -> h.equals(a.get()));
+    }
+
+    private static Optional<String> hashOf(SyncTarget target, Entry e, HashAlgorithm alg, boolean compute)
+            throws IOException {
+        Optional<String> listed = e.hash(alg);
+        if (listed.isPresent() || !compute) {
+            return listed;
+        }
+        Optional<Hasher> hasher = target.ability(Hasher.class);
+        return hasher.isPresent() ? hasher.get().hash(e.path(), alg) : Optional.empty();
+    }
+}

@@ -1,0 +1,454 @@
+package dev.ferry.core;
+
+import dev.ferry.api.Entry;
+import dev.ferry.api.InvalidTargetException;
+import dev.ferry.api.ListingNotice;
+import dev.ferry.api.ListingSink;
+import dev.ferry.api.NotFoundException;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.SyncTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Scans both sides and builds the plan. Walks the two trees directory by directory, listing each
+ * directory pair on one of {@code checkers} threads and merging the two listings by name, the
+ * way rclone's march does: memory grows with the largest directory and the plan, never with a
+ * whole tree's listing held twice.
+ */
+final class Planner {
+
+    private final SyncTarget source;
+    private final SyncTarget destination;
+    private final SyncOptions options;
+    private final Filter filter;
+    private final boolean mirror;
+    private final boolean foldCase;
+    private final Instant now;
+    private final FileComparator comparator;
+    private final Retrier retrier;
+
+    private final Queue<SyncAction> clashDeletes = new ConcurrentLinkedQueue<>();
+    private final Queue<SyncAction.MakeDirectory> makeDirs = new ConcurrentLinkedQueue<>();
+    private final Queue<SyncAction> copies = new ConcurrentLinkedQueue<>();
+    private final Queue<SyncAction.DeleteFile> fileDeletes = new ConcurrentLinkedQueue<>();
+    private final Queue<SyncAction.DeleteDirectory> dirDeletes = new ConcurrentLinkedQueue<>();
+    private final Queue<SyncAction> replacingCopies = new ConcurrentLinkedQueue<>();
+    private final Set<SyncPath> keptDirs = ConcurrentHashMap.newKeySet();
+    private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger sourceErrors = new AtomicInteger();
+    private final AtomicLong destinationFiles = new AtomicLong();
+    private final AtomicLong unchanged = new AtomicLong();
+    private final AtomicLong seen = new AtomicLong();
+
+    private final AtomicInteger pending = new AtomicInteger();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private ExecutorService pool;
+
+    Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier) {
+        this.retrier = retrier;
+        this.source = source;
+        this.destination = destination;
+        this.options = options;
+        this.filter = options.filter();
+        this.mirror = options.mode() == SyncMode.MIRROR;
+        this.foldCase = !destination.capabilities().caseSensitive();
+        this.now = Instant.now(options.clock());
+        this.comparator = new FileComparator(source, destination, options);
+    }
+
+    SyncPlan plan() throws IOException {
+        checkNotNested(source.description(), destination.description());
+        Map<String, Entry> sourceRoot;
+        try {
+            sourceRoot = list(source, SyncPath.ROOT, true);
+        } catch (NotFoundException e) {
+            throw new NotFoundException("the source does not exist: " + source.description(), e);
+        }
+        if (sourceRoot == null) {
+            throw new IOException("cannot list the source " + source.description() + ": " + failures.peek().message());
+        }
+        Map<String, Entry> destinationRoot;
+        try {
+            destinationRoot = list(destination, SyncPath.ROOT, false);
+        } catch (NotFoundException e) {
+            destinationRoot = Map.of();
+            makeDirs.add(new SyncAction.MakeDirectory(SyncPath.ROOT));
+        }
+        if (destinationRoot == null) {
+            throw new IOException("cannot list the destination " + destination.description() + ": "
+                    + failures.peek().message());
+        }
+        pool = Workers.newPool("ferry-scan", options.checkers());
+        try {
+            Map<String, Entry> s = sourceRoot;
+            Map<String, Entry> d = destinationRoot;
+            submit(() -> merge(SyncPath.ROOT, s, d));
+            try {
+                done.get();
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
+                }
+                if (c instanceof UncheckedIOException u) {
+                    throw u.getCause();
+                }
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("scan interrupted");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return assemble(sourceRoot.isEmpty());
+    }
+
+    private void submit(Task task) {
+        pending.incrementAndGet();
+        pool.execute(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            } finally {
+                if (pending.decrementAndGet() == 0) {
+                    done.complete(null);
+                }
+            }
+        });
+    }
+
+    private interface Task {
+        void run() throws IOException;
+    }
+
+    /** Lists one side of a directory pair, then merges; {@code null} listing means it failed. */
+    private void visit(SyncPath dir, boolean sourceExists, boolean destinationExists) throws IOException {
+        Map<String, Entry> s = Map.of();
+        if (sourceExists) {
+            try {
+                s = list(source, dir, true);
+            } catch (NotFoundException e) {
+                s = null;
+                failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST,
+                        "source directory vanished during the scan", true));
+            }
+            if (s == null) {
+                sourceErrors.incrementAndGet();
+                keepWithAncestors(dir);
+                return;
+            }
+        }
+        Map<String, Entry> d = Map.of();
+        if (destinationExists) {
+            try {
+                d = list(destination, dir, false);
+            } catch (NotFoundException e) {
+                d = Map.of();
+            }
+            if (d == null) {
+                keepWithAncestors(dir);
+                return;
+            }
+        }
+        merge(dir, s, d);
+    }
+
+    private void merge(SyncPath dir, Map<String, Entry> src, Map<String, Entry> dst) throws IOException {
+        Iterator<Map.Entry<String, Entry>> si = src.entrySet().iterator();
+        Iterator<Map.Entry<String, Entry>> di = dst.entrySet().iterator();
+        Map.Entry<String, Entry> s = si.hasNext() ? si.next() : null;
+        Map.Entry<String, Entry> d = di.hasNext() ? di.next() : null;
+        while (s != null || d != null) {
+            int c = s == null ? 1 : d == null ? -1 : s.getKey().compareTo(d.getKey());
+            if (c == 0) {
+                both(dir, s.getValue(), d.getValue());
+                s = si.hasNext() ? si.next() : null;
+                d = di.hasNext() ? di.next() : null;
+            } else if (c < 0) {
+                sourceOnly(s.getValue());
+                s = si.hasNext() ? si.next() : null;
+            } else {
+                destinationOnly(dir, d.getValue());
+                d = di.hasNext() ? di.next() : null;
+            }
+        }
+    }
+
+    private void both(SyncPath dir, Entry s, Entry d) throws IOException {
+        if (s.isFile() && d.isFile()) {
+            if (!filter.includesFile(s, now)) {
+                keepWithAncestors(dir);
+                return;
+            }
+            destinationFiles.incrementAndGet();
+            Entry target = s;
+            FileComparator.Verdict v;
+            try {
+                v = comparator.compare(s, d);
+            } catch (IOException e) {
+                failures.add(new SyncFailure(s.path().toString(), SyncFailure.Stage.COMPARE, Errors.describe(e),
+                        Errors.isTransient(e)));
+                return;
+            }
+            switch (v) {
+                case EQUAL -> unchanged.incrementAndGet();
+                case TOUCH -> copies.add(new SyncAction.UpdateModTime(target, d));
+                case COPY_SIZE -> copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.SIZE_DIFFERS));
+                case COPY_MODTIME -> copies.add(
+                        new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.MODTIME_DIFFERS));
+                case COPY_HASH -> copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.HASH_DIFFERS));
+            }
+        } else if (s.isDirectory() && d.isDirectory()) {
+            if (filter.includesDirectory(s.path())) {
+                submit(() -> visit(d.path(), true, true));
+            } else {
+                keepWithAncestors(dir);
+            }
+        } else if (s.isFile()) {
+            // The destination has a directory where the source has a file.
+            if (!filter.includesFile(s, now)) {
+                keepWithAncestors(dir);
+                return;
+            }
+            if (!mirror || !filter.includesDirectory(d.path())) {
+                failures.add(new SyncFailure(s.path().toString(), SyncFailure.Stage.COPY,
+                        "a directory stands where the source has a file (only sync/mirror replaces it)", false));
+                keepWithAncestors(dir);
+                return;
+            }
+            destinationOnly(dir, d);
+            replacingCopies.add(new SyncAction.CopyFile(s, Optional.of(d),
+                    SyncAction.Reason.REPLACES_DIRECTORY));
+        } else {
+            // The destination has a file where the source has a directory.
+            if (!filter.includesDirectory(s.path())) {
+                keepWithAncestors(dir);
+                return;
+            }
+            if (!mirror || !filter.includesFile(d, now)) {
+                failures.add(new SyncFailure(s.path().toString(), SyncFailure.Stage.MAKE_DIRECTORY,
+                        "a file stands where the source has a directory (only sync/mirror replaces it)", false));
+                keepWithAncestors(dir);
+                return;
+            }
+            destinationFiles.incrementAndGet();
+            clashDeletes.add(new SyncAction.DeleteFile(d));
+            sourceOnly(s);
+        }
+    }
+
+    private void sourceOnly(Entry s) {
+        if (s.isFile()) {
+            if (filter.includesFile(s, now)) {
+                copies.add(new SyncAction.CopyFile(s, Optional.empty(), SyncAction.Reason.MISSING));
+            }
+        } else if (filter.includesDirectory(s.path())) {
+            if (options.createEmptyDirectories() && !filter.hasIncludeRules()) {
+                makeDirs.add(new SyncAction.MakeDirectory(s.path()));
+            }
+            submit(() -> visit(s.path(), true, false));
+        }
+    }
+
+    private void destinationOnly(SyncPath dir, Entry d) {
+        if (d.isFile()) {
+            if (!filter.includesFile(d, now)) {
+                keepWithAncestors(dir);
+                return;
+            }
+            destinationFiles.incrementAndGet();
+            if (mirror) {
+                fileDeletes.add(new SyncAction.DeleteFile(d));
+            } else {
+                keepWithAncestors(dir);
+            }
+        } else if (mirror && filter.includesDirectory(d.path())) {
+            dirDeletes.add(new SyncAction.DeleteDirectory(d.path()));
+            submit(() -> visit(d.path(), false, true));
+        } else {
+            keepWithAncestors(dir);
+        }
+    }
+
+    private void keepWithAncestors(SyncPath dir) {
+        SyncPath p = dir;
+        while (keptDirs.add(p) && !p.isRoot()) {
+            p = p.parent();
+        }
+    }
+
+    /**
+     * Lists a directory into a map ordered by comparison key. Returns {@code null} (after
+     * recording the failure) when the listing failed; throws {@link NotFoundException} when the
+     * directory does not exist.
+     */
+    private Map<String, Entry> list(SyncTarget target, SyncPath dir, boolean isSource) throws IOException {
+        String side = isSource ? "source" : "destination";
+        try {
+            return retrier.call("list " + side + " " + dir, () -> listOnce(target, dir, isSource, side));
+        } catch (NotFoundException e) {
+            throw e;
+        } catch (IOException e) {
+            failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST,
+                    "cannot list " + side + " directory: " + Errors.describe(e), Errors.isTransient(e)));
+            return null;
+        }
+    }
+
+    private Map<String, Entry> listOnce(SyncTarget target, SyncPath dir, boolean isSource, String side)
+            throws IOException {
+        TreeMap<String, Entry> out = new TreeMap<>();
+        {
+            target.list(dir, new ListingSink() {
+                @Override
+                public void entry(Entry e) {
+                    if (!e.path().parent().equals(dir) || e.path().isRoot()) {
+                        failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST,
+                                "the " + side + " listing returned an entry outside the directory: " + e.path(), false));
+                        if (isSource) {
+                            sourceErrors.incrementAndGet();
+                        }
+                        return;
+                    }
+                    String key = foldCase ? e.path().name().toLowerCase(Locale.ROOT) : e.path().name();
+                    Entry old = out.putIfAbsent(key, e);
+                    if (old != null) {
+                        failures.add(new SyncFailure(e.path().toString(), SyncFailure.Stage.LIST,
+                                isSource ? "differs only in case from " + old.path()
+                                        + ", and the destination does not tell case apart"
+                                        : "listed twice", false));
+                    }
+                    long n = seen.incrementAndGet();
+                    if ((n & 1023) == 0) {
+                        options.listener().scanProgress(n);
+                    }
+                }
+
+                @Override
+                public void notice(ListingNotice notice) {
+                    options.listener().notice(notice);
+                    if (notice.reason().isError()) {
+                        failures.add(new SyncFailure(notice.location(), SyncFailure.Stage.LIST,
+                                "not synced (" + side + "): " + notice.detail(), false));
+                        if (isSource && notice.reason() == ListingNotice.Reason.UNREADABLE) {
+                            sourceErrors.incrementAndGet();
+                        }
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    private SyncPlan assemble(boolean sourceEmpty) {
+        List<SyncAction> actions = new ArrayList<>();
+        long deletions = clashDeletes.size() + fileDeletes.size();
+        String withheld = null;
+        if (mirror && deletions > 0) {
+            long dstFiles = destinationFiles.get();
+            if (sourceErrors.get() > 0) {
+                withheld = "the source had " + sourceErrors.get() + " listing error(s); deleting nothing, so an"
+                        + " unreadable directory is not taken for a deleted one";
+            } else if (sourceEmpty) {
+                withheld = "the source is empty; refusing to delete all " + dstFiles
+                        + " file(s) on the destination";
+            } else if (options.maxDelete() >= 0 && deletions > options.maxDelete()) {
+                withheld = "would delete " + deletions + " file(s), more than the limit of " + options.maxDelete();
+            } else if (options.maxDeletePercent() < 100 && deletions * 100 > options.maxDeletePercent() * dstFiles) {
+                withheld = "would delete " + deletions + " of " + dstFiles + " file(s), more than "
+                        + options.maxDeletePercent() + "%";
+            }
+        }
+        Comparator<SyncAction> byPath = Comparator.comparing(SyncAction::path);
+        if (withheld == null) {
+            clashDeletes.stream().sorted(byPath).forEach(actions::add);
+        }
+        makeDirs.stream().sorted(byPath).forEach(actions::add);
+        copies.stream().sorted(byPath).forEach(actions::add);
+        if (withheld == null) {
+            fileDeletes.stream().sorted(byPath).forEach(actions::add);
+            dirDeletes.stream()
+                    .filter(a -> !keptDirs.contains(a.path()))
+                    .sorted(Comparator.comparingInt((SyncAction.DeleteDirectory a) -> a.path().depth()).reversed()
+                            .thenComparing(SyncAction::path))
+                    .forEach(actions::add);
+            replacingCopies.stream().sorted(byPath).forEach(actions::add);
+        }
+        options.listener().scanProgress(seen.get());
+        return new SyncPlan(options.mode(), source.description(), destination.description(), actions,
+                unchanged.get(), new ArrayList<>(failures), Optional.ofNullable(withheld));
+    }
+
+    /**
+     * Refuses a destination inside the source (the scan would chase its own copies) and a source
+     * inside the destination (a mirror would delete the source).
+     */
+    static void checkNotNested(String sourceLocation, String destinationLocation) throws InvalidTargetException {
+        Optional<URI> a = asUri(sourceLocation);
+        Optional<URI> b = asUri(destinationLocation);
+        if (a.isEmpty() || b.isEmpty()) {
+            return;
+        }
+        URI s = a.get();
+        URI d = b.get();
+        if (!eq(s.getScheme(), d.getScheme()) || !eq(s.getAuthority(), d.getAuthority())) {
+            return;
+        }
+        String sp = slashed(s.getPath());
+        String dp = slashed(d.getPath());
+        if (sp.equals(dp)) {
+            throw new InvalidTargetException("source and destination are the same: " + sourceLocation);
+        }
+        if (dp.startsWith(sp)) {
+            throw new InvalidTargetException("the destination " + destinationLocation + " lies inside the source "
+                    + sourceLocation);
+        }
+        if (sp.startsWith(dp)) {
+            throw new InvalidTargetException("the source " + sourceLocation + " lies inside the destination "
+                    + destinationLocation + " (a mirror would delete it)");
+        }
+    }
+
+    private static Optional<URI> asUri(String location) {
+        try {
+            URI u = location.startsWith("/") ? java.nio.file.Path.of(location).toUri() : new URI(location);
+            return u.getScheme() == null || u.getPath() == null ? Optional.empty() : Optional.of(u.normalize());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean eq(String x, String y) {
+        return x == null ? y == null : x.equalsIgnoreCase(y);
+    }
+
+    private static String slashed(String path) {
+        return path.endsWith("/") ? path : path + "/";
+    }
+}

@@ -1,0 +1,214 @@
+package dev.ferry.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a run behaves. Build with {@link #builder()}; every option has a sensible default.
+ *
+ * @param mode copy (default) or mirror
+ * @param compare how files are compared (default: size and modification time)
+ * @param modifyWindow how far times may differ and still count as equal; empty means the coarser
+ *     precision of the two targets
+ * @param filter which files take part
+ * @param transfers files copied at once (default 4)
+ * @param checkers directories listed and files compared at once (default 8)
+ * @param maxDelete most deletions a run may make, or -1 for no limit
+ * @param maxDeletePercent most deletions as a percentage of the destination's files (100 = no
+ *     limit)
+ * @param verify whether to compare hashes after a transfer where the destination reports one
+ *     without extra I/O (default true)
+ * @param bandwidthLimit bytes per second across all transfers, 0 for unlimited
+ * @param retry how transient failures are retried
+ * @param createEmptyDirectories whether directories without files are created too (default true;
+ *     with include rules, only directories that receive a file are created)
+ * @param listener progress events
+ * @param clock the time source for age filters and the report
+ */
+public record SyncOptions(
+        SyncMode mode,
+        CompareMode compare,
+        Optional<Duration> modifyWindow,
+        Filter filter,
+        int transfers,
+        int checkers,
+        long maxDelete,
+        int maxDeletePercent,
+        boolean verify,
+        long bandwidthLimit,
+        RetryPolicy retry,
+        boolean createEmptyDirectories,
+        SyncListener listener,
+        Clock clock) {
+
+    /** Validates. */
+    public SyncOptions {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(compare, "compare");
+        Objects.requireNonNull(modifyWindow, "modifyWindow");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(clock, "clock");
+        if (transfers < 1 || checkers < 1) {
+            throw new IllegalArgumentException("transfers and checkers must be at least 1");
+        }
+        if (maxDelete < -1) {
+            throw new IllegalArgumentException("maxDelete must be -1 (no limit) or >= 0");
+        }
+        if (maxDeletePercent < 0 || maxDeletePercent > 100) {
+            throw new IllegalArgumentException("maxDeletePercent must be within 0..100");
+        }
+        if (bandwidthLimit < 0) {
+            throw new IllegalArgumentException("bandwidthLimit < 0");
+        }
+        modifyWindow.ifPresent(w -> {
+            if (w.isNegative()) {
+                throw new IllegalArgumentException("modifyWindow < 0");
+            }
+        });
+    }
+
+    /** The defaults. */
+    public static SyncOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mode = mode;
+        b.compare = compare;
+        b.modifyWindow = modifyWindow.orElse(null);
+        b.filter = filter;
+        b.transfers = transfers;
+        b.checkers = checkers;
+        b.maxDelete = maxDelete;
+        b.maxDeletePercent = maxDeletePercent;
+        b.verify = verify;
+        b.bandwidthLimit = bandwidthLimit;
+        b.retry = retry;
+        b.createEmptyDirectories = createEmptyDirectories;
+        b.listener = listener;
+        b.clock = clock;
+        return b;
+    }
+
+    /** Builds {@link SyncOptions}. */
+    public static final class Builder {
+        private SyncMode mode = SyncMode.COPY;
+        private CompareMode compare = CompareMode.SIZE_AND_MODTIME;
+        private Duration modifyWindow;
+        private Filter filter = Filter.NONE;
+        private int transfers = 4;
+        private int checkers = 8;
+        private long maxDelete = -1;
+        private int maxDeletePercent = 100;
+        private boolean verify = true;
+        private long bandwidthLimit;
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private boolean createEmptyDirectories = true;
+        private SyncListener listener = SyncListener.NONE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Copy or mirror. */
+        public Builder mode(SyncMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /** How files are compared. */
+        public Builder compare(CompareMode compare) {
+            this.compare = compare;
+            return this;
+        }
+
+        /** Tolerance for modification times; {@code null} for the targets' precision. */
+        public Builder modifyWindow(Duration window) {
+            this.modifyWindow = window;
+            return this;
+        }
+
+        /** Which files take part. */
+        public Builder filter(Filter filter) {
+            this.filter = filter;
+            return this;
+        }
+
+        /** Files copied at once. */
+        public Builder transfers(int transfers) {
+            this.transfers = transfers;
+            return this;
+        }
+
+        /** Directories listed at once. */
+        public Builder checkers(int checkers) {
+            this.checkers = checkers;
+            return this;
+        }
+
+        /** Most deletions per run; -1 for no limit. */
+        public Builder maxDelete(long maxDelete) {
+            this.maxDelete = maxDelete;
+            return this;
+        }
+
+        /** Most deletions as a percentage of the destination's files. */
+        public Builder maxDeletePercent(int percent) {
+            this.maxDeletePercent = percent;
+            return this;
+        }
+
+        /** Whether to check hashes after transfers. */
+        public Builder verify(boolean verify) {
+            this.verify = verify;
+            return this;
+        }
+
+        /** Bytes per second across all transfers; 0 for unlimited. */
+        public Builder bandwidthLimit(long bytesPerSecond) {
+            this.bandwidthLimit = bytesPerSecond;
+            return this;
+        }
+
+        /** Retry behaviour. */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** Whether directories without files are created too. */
+        public Builder createEmptyDirectories(boolean create) {
+            this.createEmptyDirectories = create;
+            return this;
+        }
+
+        /** Progress events. */
+        public Builder listener(SyncListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Time source. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The options. */
+        public SyncOptions build() {
+            return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
+                    maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
+                    clock);
+        }
+    }
+}

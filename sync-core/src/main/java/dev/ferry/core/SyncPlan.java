@@ -1,0 +1,59 @@
+package dev.ferry.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a run will do, computed before anything changes: the dry run. Actions are ordered for
+ * execution: directories (parents first), then copies and time updates, then deletions (files,
+ * then directories deepest first).
+ *
+ * @param mode copy or mirror
+ * @param source where files come from (no credentials)
+ * @param destination where they go (no credentials)
+ * @param actions what will be done, in order
+ * @param unchangedFiles files already equal on both sides
+ * @param scanFailures what could not be listed or compared
+ * @param deletionsWithheld if set, why the deletions were left out of {@link #actions()}: the
+ *     delete limit, a source that listed empty, or listing errors on the source
+ */
+public record SyncPlan(
+        SyncMode mode,
+        String source,
+        String destination,
+        List<SyncAction> actions,
+        long unchangedFiles,
+        List<SyncFailure> scanFailures,
+        Optional<String> deletionsWithheld) {
+
+    /** Copies the lists. */
+    public SyncPlan {
+        actions = List.copyOf(actions);
+        scanFailures = List.copyOf(scanFailures);
+    }
+
+    /** Number of files to copy. */
+    public long filesToCopy() {
+        return actions.stream().filter(a -> a instanceof SyncAction.CopyFile).count();
+    }
+
+    /** Bytes to copy. */
+    public long bytesToCopy() {
+        return actions.stream()
+                .filter(a -> a instanceof SyncAction.CopyFile)
+                .mapToLong(a -> ((SyncAction.CopyFile) a).source().size())
+                .sum();
+    }
+
+    /** Number of files and directories to delete. */
+    public long deletions() {
+        return actions.stream()
+                .filter(a -> a instanceof SyncAction.DeleteFile || a instanceof SyncAction.DeleteDirectory)
+                .count();
+    }
+
+    /** Whether the destination already matches (nothing to do, nothing failed, nothing withheld). */
+    public boolean isInSync() {
+        return actions.isEmpty() && scanFailures.isEmpty() && deletionsWithheld.isEmpty();
+    }
+}

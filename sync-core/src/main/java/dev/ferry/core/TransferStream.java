@@ -1,0 +1,107 @@
+package dev.ferry.core;
+
+import dev.ferry.api.HashAlgorithm;
+import dev.ferry.api.PermanentSyncException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * The source side of a copy: counts bytes, reports progress, applies the bandwidth limit,
+ * computes hashes on the fly for verification, and fails the transfer if the source delivers
+ * more or fewer bytes than it listed (it changed while being read), so the destination's write
+ * is aborted and nothing half-right becomes visible.
+ */
+final class TransferStream extends FilterInputStream {
+
+    private final long expected;
+    private final String path;
+    private final RateLimiter limiter;
+    private final LongConsumer progress;
+    private final Map<HashAlgorithm, MessageDigest> digests = new EnumMap<>(HashAlgorithm.class);
+    private long count;
+
+    TransferStream(InputStream in, String path, long expected, Set<HashAlgorithm> hashes, RateLimiter limiter,
+            LongConsumer progress) {
+        super(in);
+        this.path = path;
+        this.expected = expected;
+        this.limiter = limiter;
+        this.progress = progress;
+        for (HashAlgorithm a : hashes) {
+            digests.put(a, a.newDigest());
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (limiter != null) {
+            // Reserve before reading so one huge read can't overshoot the limit by much.
+            len = Math.min(len, 64 * 1024);
+            limiter.acquire(len);
+        }
+        int n = super.read(b, off, len);
+        if (n < 0) {
+            if (count != expected) {
+                throw new SourceChangedException(path + ": the source changed while being copied (listed "
+                        + expected + " bytes, read " + count + "); the next run will pick it up");
+            }
+            return -1;
+        }
+        count += n;
+        if (count > expected) {
+            throw new SourceChangedException(path + ": the source grew while being copied (listed " + expected
+                    + " bytes); the next run will pick it up");
+        }
+        for (MessageDigest d : digests.values()) {
+            d.update(b, off, n);
+        }
+        progress.accept(n);
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        throw new IOException("skip is not supported on a transfer stream");
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** The hashes of everything read, lowercase hex; only meaningful after the end was reached. */
+    Map<HashAlgorithm, String> hashes() {
+        Map<HashAlgorithm, String> out = new EnumMap<>(HashAlgorithm.class);
+        digests.forEach((a, d) -> out.put(a, HashAlgorithm.hex(d.digest())));
+        return out;
+    }
+
+    /** The source was not what the plan listed. Not retried in this run. */
+    static final class SourceChangedException extends PermanentSyncException {
+        private static final long serialVersionUID = 1L;
+
+        SourceChangedException(String message) {
+            super(message);
+        }
+    }
+}

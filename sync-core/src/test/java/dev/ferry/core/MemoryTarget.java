@@ -1,0 +1,198 @@
+package dev.ferry.core;
+
+import dev.ferry.api.Capabilities;
+import dev.ferry.api.Entry;
+import dev.ferry.api.HashAlgorithm;
+import dev.ferry.api.Hasher;
+import dev.ferry.api.ListingSink;
+import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.NotFoundException;
+import dev.ferry.api.PermanentSyncException;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.SyncTarget;
+import dev.ferry.api.WriteHints;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory target for engine tests, with hooks to inject the faults a local disk cannot
+ * produce when the tests run as root (unreadable files, transient errors, lying servers).
+ */
+class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
+
+    /** A fault: thrown by the operation on a path, a number of times. */
+    interface Fault {
+        IOException create(String op, SyncPath path);
+    }
+
+    record Node(boolean dir, byte[] data, Instant mtime) {}
+
+    final ConcurrentSkipListMap<SyncPath, Node> nodes = new ConcurrentSkipListMap<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> faultCounts = new ConcurrentHashMap<>();
+    final AtomicInteger writes = new AtomicInteger();
+    private final String name;
+    Capabilities capabilities = Capabilities.builder().hashes(java.util.Set.of(HashAlgorithm.MD5)).build();
+    boolean exists = true;
+
+    MemoryTarget(String name) {
+        this.name = name;
+    }
+
+    MemoryTarget file(String path, String content, Instant mtime) {
+        SyncPath p = SyncPath.of(path);
+        mkdirs(p.parent());
+        nodes.put(p, new Node(false, content.getBytes(StandardCharsets.UTF_8), mtime));
+        return this;
+    }
+
+    MemoryTarget dir(String path) {
+        mkdirs(SyncPath.of(path));
+        return this;
+    }
+
+    String content(String path) {
+        Node n = nodes.get(SyncPath.of(path));
+        return n == null || n.dir ? null : new String(n.data, StandardCharsets.UTF_8);
+    }
+
+    Instant mtime(String path) {
+        return nodes.get(SyncPath.of(path)).mtime;
+    }
+
+    /** Makes {@code op} ("list", "open", "write", "delete", "mkdir", "touch") on {@code path} fail {@code times} times. */
+    void fail(String op, String path, int times, Fault fault) {
+        faults.put(op + ":" + path, fault);
+        faultCounts.put(op + ":" + path, new AtomicInteger(times));
+    }
+
+    private void check(String op, SyncPath path) throws IOException {
+        String key = op + ":" + path;
+        Fault f = faults.get(key);
+        if (f != null && faultCounts.get(key).getAndDecrement() > 0) {
+            throw f.create(op, path);
+        }
+    }
+
+    private void mkdirs(SyncPath p) {
+        exists = true;
+        for (SyncPath q = p; !q.isRoot(); q = q.parent()) {
+            nodes.putIfAbsent(q, new Node(true, null, Instant.EPOCH));
+        }
+    }
+
+    @Override
+    public String description() {
+        return "memory://" + name;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void list(SyncPath directory, ListingSink sink) throws IOException {
+        check("list", directory);
+        if (directory.isRoot() ? !exists : !(nodes.containsKey(directory) && nodes.get(directory).dir)) {
+            throw new NotFoundException("no directory " + directory);
+        }
+        for (Map.Entry<SyncPath, Node> e : nodes.entrySet()) {
+            if (!e.getKey().parent().equals(directory) || e.getKey().isRoot()) {
+                continue;
+            }
+            sink.entry(toEntry(e.getKey(), e.getValue()));
+        }
+    }
+
+    Entry toEntry(SyncPath p, Node n) {
+        if (n.dir) {
+            return Entry.directory(p).build();
+        }
+        return Entry.file(p, n.data.length).modTime(n.mtime).build();
+    }
+
+    @Override
+    public Optional<Entry> stat(SyncPath path) {
+        Node n = nodes.get(path);
+        return n == null ? Optional.empty() : Optional.of(toEntry(path, n));
+    }
+
+    @Override
+    public InputStream open(SyncPath path, long offset) throws IOException {
+        check("open", path);
+        Node n = nodes.get(path);
+        if (n == null || n.dir) {
+            throw new NotFoundException("no file " + path);
+        }
+        return new ByteArrayInputStream(n.data, (int) offset, n.data.length - (int) offset);
+    }
+
+    @Override
+    public Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
+        check("write", path);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        content.transferTo(buf); // a failing stream leaves nothing: we publish only at the end
+        byte[] data = buf.toByteArray();
+        if (hints.size() >= 0 && hints.size() != data.length) {
+            throw new PermanentSyncException("size mismatch");
+        }
+        Node old = nodes.get(path);
+        if (old != null && old.dir) {
+            throw new PermanentSyncException("a directory is in the way: " + path);
+        }
+        mkdirs(path.parent());
+        nodes.put(path, new Node(false, data, hints.modTime().orElse(Instant.now())));
+        writes.incrementAndGet();
+        return toEntry(path, nodes.get(path));
+    }
+
+    @Override
+    public void delete(SyncPath path) throws IOException {
+        check("delete", path);
+        Node n = nodes.get(path);
+        if (n == null) {
+            return;
+        }
+        if (n.dir && nodes.keySet().stream().anyMatch(k -> !k.equals(path) && path.contains(k))) {
+            throw new PermanentSyncException("directory not empty: " + path);
+        }
+        nodes.remove(path);
+    }
+
+    @Override
+    public void makeDirectories(SyncPath directory) throws IOException {
+        check("mkdir", directory);
+        mkdirs(directory);
+    }
+
+    @Override
+    public Entry setModTime(SyncPath path, Instant modTime) throws IOException {
+        check("touch", path);
+        Node n = nodes.get(path);
+        nodes.put(path, new Node(false, n.data, modTime));
+        return toEntry(path, nodes.get(path));
+    }
+
+    @Override
+    public Optional<String> hash(SyncPath path, HashAlgorithm algorithm) throws IOException {
+        Node n = nodes.get(path);
+        if (n == null || n.dir) {
+            throw new NotFoundException("no file " + path);
+        }
+        var d = algorithm.newDigest();
+        return Optional.of(HashAlgorithm.hex(d.digest(n.data)));
+    }
+
+    @Override
+    public void close() {}
+}
