@@ -420,7 +420,7 @@ public final class RemotesConfig {
                         && !text.isEmpty();
                 boolean passwordInUrl = e.getKey().equals(URL_KEY) && USERINFO_PASSWORD.matcher(text).find();
                 if (literalSecret || passwordInUrl) {
-                    return Optional.of(file + " holds a secret (" + (passwordInUrl ? "a password in the url" : "'"
+                    return Optional.of(file + " holds a credential (" + (passwordInUrl ? "a password in the url" : "'"
                             + e.getKey() + "'") + " of [" + s.name + "], line " + e.getValue().line
                             + ") and other users may read it: chmod 600 it, or use env:VAR or "
                             + environmentVariable(s.name, passwordInUrl ? "password" : e.getKey()));
