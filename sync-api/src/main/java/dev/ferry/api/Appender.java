@@ -10,6 +10,7 @@ public interface Appender {
      * {@code expectedSize} bytes long.
      *
      * @throws PreconditionFailedException if the file's size is not {@code expectedSize}
+     * @throws NotFoundException if there is no file at {@code path}
      */
     Entry append(SyncPath path, long expectedSize, InputStream content) throws IOException;
 }

@@ -36,8 +36,11 @@ public record ListingNotice(String location, Reason reason, String detail) {
         }
     }
 
-    /** A listed name that is not a safe path segment. */
-    public static ListingNotice hostileName(String rawName, String detail) {
-        return new ListingNotice(rawName, Reason.HOSTILE_NAME, detail);
+    /**
+     * A name listed in {@code directory} that is not a safe path segment. The location is the
+     * directory and the raw name joined for display; it is never resolved against a root.
+     */
+    public static ListingNotice hostileName(SyncPath directory, String rawName, String detail) {
+        return new ListingNotice(directory.isRoot() ? rawName : directory + "/" + rawName, Reason.HOSTILE_NAME, detail);
     }
 }

@@ -20,7 +20,11 @@ import java.util.Optional;
  */
 public interface SyncTarget extends Closeable {
 
-    /** Where this target points, for messages and logs: never contains a credential. */
+    /**
+     * Where this target points, as its location URI without credentials
+     * ({@code file:///srv/photos/}, {@code s3://bucket/prefix}): for messages, and for the
+     * engine to refuse a destination nested in its source.
+     */
     String description();
 
     /** What this target can keep and tell. */
@@ -30,16 +34,17 @@ public interface SyncTarget extends Closeable {
      * Lists the direct children of a directory into {@code sink}, streaming. Temporary files of
      * interrupted writes are not listed.
      *
-     * @throws NotFoundException if {@code directory} does not exist (for the root too, so a
-     *     missing source is told apart from an empty one)
+     * @throws NotFoundException if {@code directory} does not exist or is a file (for the root
+     *     too, so a missing source is told apart from an empty one)
      */
     void list(SyncPath directory, ListingSink sink) throws IOException;
 
-    /** The entry at {@code path}, or empty if nothing is there. */
+    /** The entry at {@code path}, or empty if nothing is there; agrees with {@link #list}. */
     Optional<Entry> stat(SyncPath path) throws IOException;
 
     /**
-     * Opens a file for reading from byte {@code offset} (0 for the start). The caller closes it.
+     * Opens a file for reading from byte {@code offset} (0 for the start; at or past the end gives
+     * an empty stream). The caller closes it.
      *
      * @throws NotFoundException if there is no file at {@code path}
      */

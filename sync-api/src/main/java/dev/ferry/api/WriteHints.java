@@ -10,8 +10,8 @@ import java.util.Optional;
  * method (single request or multipart by size), to keep the modification time, and to let the
  * server check what it received (Content-MD5, OC-Checksum).
  *
- * @param size the exact length, or -1 when unknown; a target may refuse a stream that ends
- *     before or after it
+ * @param size the exact length, or -1 when unknown; a target must refuse (and leave nothing
+ *     visible) a stream that delivers fewer or more bytes
  * @param modTime the modification time to keep, if any
  * @param hashes hashes of the content known before sending, lowercase hex
  */

@@ -1,0 +1,54 @@
+package dev.ferry.backend.local;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Names of the temporary files a write goes through: {@code .ferry-<12 random>.<name>.partial},
+ * in the same directory as the final file so the closing rename is atomic.
+ */
+final class TempFiles {
+
+    static final String PREFIX = ".ferry-";
+    static final String SUFFIX = ".partial";
+    static final int MAX_NAME_BYTES = 255;
+
+    private static final int RANDOM_CHARS = 12;
+    private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final Pattern TEMP_NAME =
+            Pattern.compile("\\.ferry-[0-9a-z]{" + RANDOM_CHARS + "}\\..*\\.partial", Pattern.DOTALL);
+
+    private TempFiles() {}
+
+    /** A fresh temporary name for a file that will be called {@code finalName}; at most 255 UTF-8 bytes. */
+    static String newName(String finalName) {
+        char[] random = new char[RANDOM_CHARS];
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < random.length; i++) {
+            random[i] = ALPHABET[rnd.nextInt(ALPHABET.length)];
+        }
+        int budget = MAX_NAME_BYTES - PREFIX.length() - RANDOM_CHARS - 1 - SUFFIX.length();
+        return PREFIX + new String(random) + '.' + truncateUtf8(finalName, budget) + SUFFIX;
+    }
+
+    /** Whether {@code name} is one of ours, to hide from listings and sweep when stale. */
+    static boolean isTemp(String name) {
+        return name.startsWith(PREFIX) && name.endsWith(SUFFIX) && TEMP_NAME.matcher(name).matches();
+    }
+
+    /** The longest prefix of {@code s} that fits in {@code maxBytes} of UTF-8, never splitting a code point. */
+    static String truncateUtf8(String s, int maxBytes) {
+        int bytes = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + len > maxBytes) {
+                break;
+            }
+            bytes += len;
+            i += Character.charCount(cp);
+        }
+        return s.substring(0, i);
+    }
+}
