@@ -1,0 +1,185 @@
+package dev.ferry.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every scenario of every dataset for every tool: one warm-up run, then N measured runs,
+ * the tools taking turns within each round (their order rotates every round), each run verified.
+ */
+final class Bench {
+    private static final int PROBLEM_LIMIT = 10;
+
+    private final Options o;
+    private final Log log = new Log();
+    private final Runner runner;
+    private final Path work;
+    private final Path dataDir;
+    private final Path logDir;
+
+    Bench(Options o) {
+        this.o = o;
+        this.runner = new Runner(o.timeBin, Duration.ofSeconds(o.timeoutSeconds));
+        this.work = o.work.toAbsolutePath().normalize();
+        this.dataDir = work.resolve("data");
+        this.logDir = work.resolve("logs");
+    }
+
+    List<Dataset> datasets() {
+        List<Dataset> ds = new ArrayList<>();
+        if (o.datasets.contains("small")) {
+            ds.add(Dataset.small(o.quick ? 1_000 : 10_000));
+        }
+        if (o.datasets.contains("large")) {
+            ds.add(o.quick ? Dataset.large(2, 8 * Dataset.MIB) : Dataset.large(8, 64 * Dataset.MIB));
+        }
+        return ds;
+    }
+
+    /** Runs everything and returns the report file. */
+    Path run() throws IOException, InterruptedException {
+        Files.createDirectories(dataDir);
+        Files.createDirectories(logDir);
+        Path rcloneConf = work.resolve("rclone.conf");
+        Instant started = Instant.now();
+        try (TargetPair pair = TargetPair.create(o.target, work)) {
+            pair.start();
+            Files.writeString(rcloneConf, pair.rcloneConfig(), StandardCharsets.UTF_8);
+            Tool ferry = Tool.ferry(o.ferry);
+            Tool rclone = Tool.rclone(o.rclone, rcloneConf);
+            List<Dataset> datasets = datasets();
+
+            Report report = new Report("Ferry bench: " + pair.describe());
+            MachineInfo.describe(report, work, ferry, rclone, rcloneConf);
+            report.headerLine("- Run: " + DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    + (o.quick ? " · **quick (smoke-test datasets, not for comparison with full runs)**" : "")
+                    + " · " + o.runs + " measured runs per tool and scenario, after 1 warm-up run each"
+                    + " · **warm cache** (page cache not dropped; `sync` before every run)"
+                    + " · tools take turns, order rotating every round");
+            report.headerLine("- Datasets (seed 0x" + Long.toHexString(Dataset.SEED) + "): "
+                    + String.join("; ", datasets.stream().map(d -> d.name() + " = " + d.describe()).toList()));
+            report.headerLine("- ferry: `" + ferry.display() + "`");
+            report.headerLine("- rclone: `" + rclone.display().replace(rcloneConf.toString(), "<empty file>")
+                    + "` (defaults: --transfers 4, --checkers 8; AWS_CA_BUNDLE unset)");
+            if (pair.hasCpReference() && o.datasets.contains("large")) {
+                report.headerLine("- reference: `" + Tool.cp().display() + "` (large initial sync only)");
+            }
+
+            String loadBefore = MachineInfo.loadAverage();
+            for (Dataset d : datasets) {
+                runDataset(d, pair, ferry, rclone, report);
+            }
+            report.headerLine("- Load average (1, 5, 15 min) at start: " + loadBefore + ", at end: "
+                    + MachineInfo.loadAverage() + " (on " + Runtime.getRuntime().availableProcessors()
+                    + " cores; other work on the machine widens min–max)");
+            report.footerLine("Wall time: process start to exit as seen by the harness (JVM start included for ferry)."
+                    + " Peak RSS: the largest over the measured runs of GNU time's %M, i.e. the largest single process"
+                    + " of the tool's process tree (for ferry, the JVM). Ratio: ferry median / rclone median."
+                    + " CPU: user + system seconds of the tool's process tree (GNU time %U + %S), median."
+                    + " Every run was verified: the destination holds exactly the source's files with the same sizes;"
+                    + " after an initial sync every file's content equals the source's; after a change round the changed"
+                    + " files' content does; a no-op re-sync left every destination file untouched"
+                    + " (size, mtime, inode, ctime). Both tools' figures come from this same run.");
+
+            String md = report.markdown();
+            System.out.print(md);
+            System.out.flush();
+            Files.createDirectories(o.results);
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
+            Path file = o.results.resolve(pair.name() + (o.quick ? "-quick-" : "-") + stamp + ".md");
+            Files.writeString(file, md, StandardCharsets.UTF_8);
+            log.info("report written to %s", file.toAbsolutePath());
+            return file;
+        }
+    }
+
+    private void runDataset(Dataset d, TargetPair pair, Tool ferry, Tool rclone, Report report)
+            throws IOException, InterruptedException {
+        Path src = d.ensure(dataDir, log);
+        List<Tool> tools = List.of(ferry, rclone);
+        Map<Tool, Destination> dests = new LinkedHashMap<>();
+        List<Tool> initialTools = new ArrayList<>(tools);
+        if (d.kind() == Dataset.Kind.LARGE && pair.hasCpReference()) {
+            initialTools.add(Tool.cp());
+        }
+        for (Tool t : initialTools) {
+            dests.put(t, pair.destination(d.dirName() + "-" + slug(t)));
+        }
+        runScenario(Scenario.INITIAL, d, src, initialTools, dests, report);
+        runScenario(Scenario.NOOP, d, src, tools, dests, report);
+        try {
+            runScenario(Scenario.CHANGED, d, src, tools, dests, report);
+        } finally {
+            log.info("dataset %s: restoring the changed files", d.name());
+            d.restore(dataDir, d.touchedBy(o.runs + 1));
+        }
+    }
+
+    private void runScenario(Scenario sc, Dataset d, Path src, List<Tool> tools, Map<Tool, Destination> dests,
+            Report report) throws IOException, InterruptedException {
+        String label = sc.label(d);
+        Map<Tool, List<Runner.Sample>> samples = new LinkedHashMap<>();
+        tools.forEach(t -> samples.put(t, new ArrayList<>()));
+        Tree srcTree = Tree.scan(src, false);
+        int rounds = o.runs + 1;
+        for (int r = 0; r < rounds; r++) {
+            boolean warmUp = r == 0;
+            List<String> changed = List.of();
+            if (sc == Scenario.INITIAL) {
+                for (Tool t : tools) {
+                    dests.get(t).clear();
+                }
+            } else if (sc == Scenario.CHANGED) {
+                changed = d.applyChange(dataDir, r + 1);
+                srcTree = Tree.scan(src, false);
+            }
+            for (int k = 0; k < tools.size(); k++) {
+                Tool t = tools.get((k + r) % tools.size());
+                Destination dst = dests.get(t);
+                Tree before = sc == Scenario.NOOP ? Tree.scan(dst.view(), true) : null;
+                Runner.syncFilesystems();
+                Path logFile = logDir.resolve(d.dirName() + "-" + sc.name().toLowerCase() + "-" + slug(t) + "-" + r + ".log");
+                Runner.Sample s = runner.run(t.command(src, dst), t.unsetEnv(), logFile);
+                verify(sc, label, t, src, srcTree, dst, before,
+                        sc == Scenario.INITIAL ? srcTree.files().keySet() : changed, logFile);
+                log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), warmUp ? "warm-up" : "run " + r,
+                        s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
+                if (!warmUp) {
+                    samples.get(t).add(s);
+                }
+            }
+        }
+        samples.forEach((t, list) -> report.add(new Report.Result(d, sc, t.name(), list)));
+    }
+
+    private void verify(Scenario sc, String label, Tool t, Path src, Tree srcTree, Destination dst, Tree before,
+            Collection<String> contentToCheck, Path logFile) throws IOException {
+        Tree after = Tree.scan(dst.view(), sc == Scenario.NOOP);
+        List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, after, PROBLEM_LIMIT));
+        if (sc == Scenario.NOOP) {
+            problems.addAll(Tree.changes(before, after, PROBLEM_LIMIT));
+        }
+        if (problems.isEmpty()) {
+            problems.addAll(Tree.contentProblems(src, dst.view(), contentToCheck, PROBLEM_LIMIT));
+        }
+        if (!problems.isEmpty()) {
+            throw new BenchFailure(t.name() + " left a wrong destination in \"" + label + "\" (" + dst.view() + "):\n  "
+                    + String.join("\n  ", problems) + "\n--- last lines of " + logFile + " ---\n" + Runner.tail(logFile));
+        }
+    }
+
+    private static String slug(Tool t) {
+        return t.name().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");
+    }
+}

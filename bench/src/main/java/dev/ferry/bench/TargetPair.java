@@ -1,0 +1,46 @@
+package dev.ferry.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where the benchmark syncs to: the source is always a local directory; the destination is
+ * whatever the pair provides (local disk now; S3, FTP, WebDAV servers on loopback later).
+ * A pair that needs a server starts it in {@link #start} and stops it in {@link #close}.
+ */
+interface TargetPair extends AutoCloseable {
+
+    /** Short name, used in result file names ({@code local} gives {@code results/local-<time>.md}). */
+    String name();
+
+    /** One line for the report, e.g. "local disk → local disk (same filesystem)". */
+    String describe();
+
+    /** Starts whatever the pair needs. Called once before any destination is used. */
+    default void start() throws IOException {
+    }
+
+    /** The destination a tool syncs one dataset into; {@code slot} is unique per dataset and tool. */
+    Destination destination(String slot) throws IOException;
+
+    /** Remote definitions appended to the rclone config file (empty for local paths). */
+    default String rcloneConfig() {
+        return "";
+    }
+
+    /** Whether {@code cp -r} into {@link Destination#view()} is a meaningful throughput reference. */
+    boolean hasCpReference();
+
+    @Override
+    default void close() throws IOException {
+    }
+
+    /** The pair named on the command line. */
+    static TargetPair create(String name, Path work) {
+        return switch (name) {
+            case "local" -> new LocalPair(work.resolve("dst").resolve("local"));
+            default -> throw new IllegalArgumentException(
+                    "unknown target pair '" + name + "' (implemented: local)");
+        };
+    }
+}
