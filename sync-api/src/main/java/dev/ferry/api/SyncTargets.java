@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 public final class SyncTargets {
 
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", Pattern.DOTALL);
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/@?#:]*):[^/@?#]*@");
     private static final Pattern REMOTE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     private final Map<String, SyncTargetProvider> providers;
@@ -183,7 +184,7 @@ public final class SyncTargets {
             uri = new URI(location);
         } catch (URISyntaxException e) {
             throw new InvalidTargetException("malformed URI (" + e.getReason() + " at index " + e.getIndex()
-                    + "; percent-encode spaces and reserved characters): " + redactUserInfo(location));
+                    + "; percent-encode spaces and reserved characters): " + redact(location));
         }
         Map<String, String> options = new HashMap<>();
         String rawQuery = uri.getRawQuery();
@@ -196,7 +197,7 @@ public final class SyncTargets {
                 String key = percentDecode(eq < 0 ? pair : pair.substring(0, eq), location);
                 String value = eq < 0 ? "true" : percentDecode(pair.substring(eq + 1), location);
                 if (key.isEmpty()) {
-                    throw new InvalidTargetException("empty option name in the query of " + redactUserInfo(location));
+                    throw new InvalidTargetException("empty option name in the query of " + redact(location));
                 }
                 options.put(key, value);
             }
@@ -224,11 +225,11 @@ public final class SyncTargets {
             b.append(uri.getRawPath() == null ? uri.getRawSchemeSpecificPart() : uri.getRawPath());
             if (uri.getRawFragment() != null) {
                 throw new InvalidTargetException("'#' starts a fragment in a URI; percent-encode it as %23: "
-                        + redactUserInfo(location));
+                        + redact(location));
             }
             return new TargetSpec(new URI(b.toString()), options);
         } catch (URISyntaxException e) {
-            throw new InvalidTargetException("malformed URI: " + redactUserInfo(location));
+            throw new InvalidTargetException("malformed URI: " + redact(location));
         }
     }
 
@@ -256,7 +257,7 @@ public final class SyncTargets {
     }
 
     private InvalidTargetException unknownScheme(String scheme, String location) {
-        String msg = "unknown scheme '" + scheme + "' in " + redactUserInfo(location)
+        String msg = "unknown scheme '" + scheme + "' in " + redact(location)
                 + "; known schemes: " + String.join(", ", providers.keySet());
         if (!remotes.isEmpty()) {
             msg += "; named remotes: " + String.join(", ", remotes.keySet());
@@ -264,9 +265,12 @@ public final class SyncTargets {
         return new InvalidTargetException(msg);
     }
 
-    /** Hides a password written into a location, for messages. */
-    static String redactUserInfo(String location) {
-        return location.replaceAll("(//[^/@?#:]*):[^/@?#]*@", "$1:***@");
+    /**
+     * Hides any password written into a location ({@code //user:password@host}) in a text, for
+     * echoing user input and messages that may quote it.
+     */
+    public static String redact(String text) {
+        return text == null ? null : USERINFO_PASSWORD.matcher(text).replaceAll("$1:***@");
     }
 
     private static String percentDecode(String s, String where) throws InvalidTargetException {
@@ -287,7 +291,7 @@ public final class SyncTargets {
                 int hi = i + 1 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
                 int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0) {
-                    throw new InvalidTargetException("bad percent escape in " + redactUserInfo(where));
+                    throw new InvalidTargetException("bad percent escape in " + redact(where));
                 }
                 bytes.write(hi * 16 + lo);
                 i += 3;

@@ -97,6 +97,13 @@ class SyncTargetsTest {
     }
 
     @Test
+    void passwordsInFreeTextAreRedacted() {
+        assertThat(SyncTargets.redact("ftp://me:hunter2@host/dir and s3://k:v w@b/"))
+                .isEqualTo("ftp://me:***@host/dir and s3://k:***@b/");
+        assertThat(SyncTargets.redact("ftp://me@host/dir")).isEqualTo("ftp://me@host/dir");
+    }
+
+    @Test
     void secretsAreRedactedInSpecs() {
         TargetSpec spec = new TargetSpec(URI.create("s3://b"), Map.of("secretKey", "SSS", "accessKey", "AKIA",
                 "apikey", "K1", "token", "T1", "region", "eu"));

@@ -345,7 +345,7 @@ class SyncEngineTest {
             public void list(SyncPath directory, ListingSink sink) throws IOException {
                 if (directory.isRoot()) {
                     sink.entry(Entry.file(SyncPath.of("other/dir/evil.txt"), 1).modTime(T1).build());
-                    sink.notice(ListingNotice.hostileName("../../etc/passwd", "'..' segment not allowed"));
+                    sink.notice(ListingNotice.hostileName(SyncPath.ROOT, "../../etc/passwd", "'..' segment not allowed"));
                     sink.entry(Entry.file(SyncPath.of("fine.txt"), 1).modTime(T1).build());
                 }
             }

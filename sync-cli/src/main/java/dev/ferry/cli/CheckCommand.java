@@ -1,0 +1,103 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.SyncTarget;
+import dev.ferry.api.TargetSpec;
+import dev.ferry.core.Sync;
+import dev.ferry.core.SyncAction;
+import dev.ferry.core.SyncMode;
+import dev.ferry.core.SyncPlan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ferry check SRC DST}: what a mirror would change, as differences. A file to copy is
+ * missing on or differs on DST; a file to delete is only on DST; a file whose time alone would be
+ * set has equal content and is not a difference.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = "Compare SRC and DST and list the differences; change nothing. Exit status 1 if they differ.")
+final class CheckCommand extends TwoTargetCommand {
+
+    /** One difference. */
+    record Difference(String kind, String path, String detail) {}
+
+    @Override
+    public Integer call() {
+        var options = baseOptions(SyncMode.MIRROR).maxDelete(-1).maxDeletePercent(100);
+        CliEnv env = env();
+        Targets targets = Targets.load(env, common.config);
+        TargetSpec src = targets.parse(source, sourceOptions, "source");
+        TargetSpec dst = targets.parse(destination, destinationOptions, "destination");
+        SyncTarget s = null;
+        SyncTarget d = null;
+        SyncPlan plan;
+        try {
+            s = targets.open(src, "source");
+            d = targets.open(dst, "destination");
+            try (Progress progress = new Progress(env, common.verbose, common.quiet, json)) {
+                plan = Sync.between(s, d, options.listener(progress).build()).dryRun();
+            } catch (IOException e) {
+                throw fatal(e);
+            }
+        } finally {
+            closeQuietly(d, env);
+            closeQuietly(s, env);
+        }
+
+        List<Difference> differences = new ArrayList<>();
+        long equal = plan.unchangedFiles();
+        for (SyncAction a : plan.actions()) {
+            if (a instanceof SyncAction.CopyFile c) {
+                differences.add(c.reason() == SyncAction.Reason.MISSING
+                        ? new Difference("missing", c.path().toString(), "not on destination")
+                        : new Difference("differs", c.path().toString(), Plans.reason(c.reason())));
+            } else if (a instanceof SyncAction.DeleteFile f) {
+                differences.add(new Difference("extra", f.path().toString(), "only on destination"));
+            } else if (a instanceof SyncAction.UpdateModTime) {
+                equal++;
+            }
+        }
+        boolean incomplete = !plan.scanFailures().isEmpty() || plan.deletionsWithheld().isPresent();
+        ExitCode code = differences.isEmpty() && !incomplete ? ExitCode.OK : ExitCode.FAILED;
+
+        if (json) {
+            Json j = new Json().beginObject()
+                    .field("command", "check")
+                    .field("source", plan.source())
+                    .field("destination", plan.destination());
+            j.name("differences").beginArray();
+            for (Difference diff : differences) {
+                j.beginObject().field("difference", diff.kind()).field("path", diff.path())
+                        .field("detail", diff.detail()).endObject();
+            }
+            j.endArray().field("equalFiles", equal);
+            Plans.failuresJson(j, "scanFailures", plan.scanFailures());
+            j.field("incomplete", plan.deletionsWithheld().orElse(null))
+                    .field("exitCode", code.code());
+            env.out().println(j.endObject());
+            return code.code();
+        }
+        if (!common.quiet) {
+            for (Difference diff : differences) {
+                env.out().printf("%-8s %s (%s)%n", diff.kind(), Format.safe(diff.path()), diff.detail());
+            }
+            if (differences.isEmpty()) {
+                env.out().println("No differences: " + Format.count(equal, "file", "files") + " equal.");
+            } else {
+                long missing = differences.stream().filter(x -> x.kind().equals("missing")).count();
+                long differ = differences.stream().filter(x -> x.kind().equals("differs")).count();
+                long extra = differences.size() - missing - differ;
+                env.out().println(Format.count(differences.size(), "difference", "differences") + ": " + differ
+                        + " differing, " + missing + " missing on destination, " + extra + " only on destination; "
+                        + Format.count(equal, "file", "files") + " equal.");
+            }
+            Plans.printFailures("Scan failures", plan.scanFailures(), env.out());
+            plan.deletionsWithheld().ifPresent(w -> env.out().println("Incomplete: " + Format.safe(w)
+                    + "; files only on the destination may not all be listed."));
+        }
+        return code.code();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.SyncMode;
+import picocli.CommandLine.Command;
+
+/** {@code ferry copy SRC DST}. */
+@Command(name = "copy", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = "Copy new and changed files from SRC to DST; never delete anything on DST.")
+final class CopyCommand extends RunCommand {
+    @Override
+    SyncMode mode() {
+        return SyncMode.COPY;
+    }
+
+    @Override
+    String commandName() {
+        return "copy";
+    }
+}

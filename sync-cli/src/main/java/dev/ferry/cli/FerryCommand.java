@@ -1,0 +1,59 @@
+package dev.ferry.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry}: the top-level command; the work is in its subcommands. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Keeps files in step between local disks and servers (FTP, S3, WebDAV, ...).",
+        subcommands = {
+            CopyCommand.class,
+            SyncCommand.class,
+            CheckCommand.class,
+            LsCommand.class,
+            BackendsCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nLocations:%n",
+        footer = {
+            "  ./photos, /srv/backup              a local path",
+            "  s3://bucket/dir?region=eu-west-1   a URI; the query string gives options",
+            "  ftp://user@host/dir                the user (and user:password) from the URI",
+            "  photos-ftp:2024/june               a named remote, plus a sub-path",
+            "",
+            "Named remotes are read from --config FILE, else $FERRY_CONFIG, else",
+            "$XDG_CONFIG_HOME/ferry/ferry.conf, else ~/.config/ferry/ferry.conf:",
+            "  [photos-ftp]",
+            "  url = ftp://me@ftp.example.com/photos",
+            "  password = env:PHOTOS_FTP_PASSWORD",
+            "Any option of a remote may also come from FERRY_REMOTE_<NAME>_<KEY>,",
+            "e.g. FERRY_REMOTE_PHOTOS_FTP_PASSWORD.",
+            "",
+            "Run 'ferry COMMAND --help' for the options of a command."
+        })
+final class FerryCommand implements Callable<Integer> {
+
+    private final CliEnv env;
+
+    @Spec
+    CommandSpec spec;
+
+    FerryCommand(CliEnv env) {
+        this.env = env;
+    }
+
+    CliEnv env() {
+        return env;
+    }
+
+    @Override
+    public Integer call() {
+        env.err().println("ferry: missing command");
+        spec.commandLine().usage(env.err());
+        return ExitCode.USAGE.code();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.SyncTargets;
+
+import dev.ferry.core.SyncAction;
+import dev.ferry.core.SyncFailure;
+import dev.ferry.core.SyncPlan;
+import dev.ferry.core.SyncReport;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** How plans, actions and reports are shown: as lines for people, as JSON for programs. */
+final class Plans {
+
+    private Plans() {}
+
+    /** One dry-run line: {@code copy   a/b.txt (1.2 KiB, new)}. */
+    static String planned(SyncAction a) {
+        if (a instanceof SyncAction.CopyFile c) {
+            return "copy   " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ", "
+                    + reason(c.reason()) + ")";
+        }
+        if (a instanceof SyncAction.UpdateModTime) {
+            return "touch  " + shown(a.path());
+        }
+        if (a instanceof SyncAction.MakeDirectory) {
+            return "mkdir  " + shown(a.path());
+        }
+        if (a instanceof SyncAction.DeleteFile) {
+            return "delete " + shown(a.path());
+        }
+        return "delete " + shown(a.path()) + "/";
+    }
+
+    /** One {@code -v} line for a finished action: {@code copied  a/b.txt (1.2 KiB)}. */
+    static String done(SyncAction a) {
+        if (a instanceof SyncAction.CopyFile c) {
+            return "copied  " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ")";
+        }
+        if (a instanceof SyncAction.UpdateModTime) {
+            return "touched " + shown(a.path());
+        }
+        if (a instanceof SyncAction.MakeDirectory) {
+            return "created " + shown(a.path());
+        }
+        if (a instanceof SyncAction.DeleteFile) {
+            return "deleted " + shown(a.path());
+        }
+        return "deleted " + shown(a.path()) + "/";
+    }
+
+    /** A path for people: the root as {@code .}, control characters escaped. */
+    static String shown(dev.ferry.api.SyncPath path) {
+        return path.isRoot() ? "." : Format.safe(path.toString());
+    }
+
+    /** The short word for why a file is copied. */
+    static String reason(SyncAction.Reason r) {
+        return switch (r) {
+            case MISSING -> "new";
+            case SIZE_DIFFERS -> "size differs";
+            case MODTIME_DIFFERS -> "time differs";
+            case HASH_DIFFERS -> "checksum differs";
+            case REPLACES_DIRECTORY -> "replaces a directory";
+        };
+    }
+
+    static String actionName(SyncAction a) {
+        if (a instanceof SyncAction.CopyFile) {
+            return "copy";
+        }
+        if (a instanceof SyncAction.UpdateModTime) {
+            return "touch";
+        }
+        if (a instanceof SyncAction.MakeDirectory) {
+            return "mkdir";
+        }
+        if (a instanceof SyncAction.DeleteFile) {
+            return "delete";
+        }
+        return "rmdir";
+    }
+
+    /** The exit code of a dry run: 3 if deletions are withheld, 1 if the scan failed somewhere. */
+    static ExitCode exitCode(SyncPlan plan) {
+        if (plan.deletionsWithheld().isPresent()) {
+            return ExitCode.SAFETY_STOP;
+        }
+        return plan.scanFailures().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** The exit code of a run: 3 if deletions were withheld, 1 if anything failed. */
+    static ExitCode exitCode(SyncReport report) {
+        if (report.safetyStop().isPresent()) {
+            return ExitCode.SAFETY_STOP;
+        }
+        return report.failures().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** Prints the plan's actions and a summary. */
+    static void printPlan(SyncPlan plan, PrintStream out) {
+        for (SyncAction a : plan.actions()) {
+            out.println(planned(a));
+        }
+        long copies = 0;
+        long touches = 0;
+        long mkdirs = 0;
+        long fileDeletes = 0;
+        long dirDeletes = 0;
+        for (SyncAction a : plan.actions()) {
+            if (a instanceof SyncAction.CopyFile) {
+                copies++;
+            } else if (a instanceof SyncAction.UpdateModTime) {
+                touches++;
+            } else if (a instanceof SyncAction.MakeDirectory) {
+                mkdirs++;
+            } else if (a instanceof SyncAction.DeleteFile) {
+                fileDeletes++;
+            } else {
+                dirDeletes++;
+            }
+        }
+        out.println("Dry run: would copy " + Format.count(copies, "file", "files") + " ("
+                + Format.bytes(plan.bytesToCopy()) + "), update " + Format.count(touches, "time", "times")
+                + ", create " + Format.count(mkdirs, "directory", "directories") + ", delete "
+                + Format.count(fileDeletes, "file", "files") + " and " + Format.count(dirDeletes, "directory",
+                "directories") + "; " + plan.unchangedFiles() + " unchanged.");
+        printFailures("Scan failures", plan.scanFailures(), out);
+        plan.deletionsWithheld().ifPresent(w -> out.println("Deletions withheld: " + Format.safe(w)
+                + " (nothing would be deleted)"));
+    }
+
+    /** Prints the end-of-run summary. */
+    static void printReport(SyncReport r, PrintStream out) {
+        double seconds = r.duration().toNanos() / 1e9;
+        out.println("Copied:     " + Format.count(r.filesCopied(), "file", "files") + ", "
+                + Format.bytes(r.bytesCopied()) + (r.bytesCopied() > 0 && seconds > 0
+                ? " (" + Format.rate(r.bytesCopied() / seconds) + ")" : ""));
+        out.println("Updated:    " + Format.count(r.modTimesUpdated(), "modification time", "modification times"));
+        out.println("Created:    " + Format.count(r.directoriesCreated(), "directory", "directories"));
+        out.println("Deleted:    " + Format.count(r.filesDeleted(), "file", "files") + ", "
+                + Format.count(r.directoriesDeleted(), "directory", "directories"));
+        out.println("Unchanged:  " + Format.count(r.unchangedFiles(), "file", "files"));
+        out.println("Failed:     " + r.failures().size());
+        out.println("Retries:    " + r.retries());
+        out.println("Elapsed:    " + Format.duration(r.duration()));
+        printFailures("Failures", r.failures(), out);
+        r.safetyStop().ifPresent(s -> out.println("Safety stop: " + Format.safe(s) + "; nothing was deleted"));
+    }
+
+    static void printFailures(String heading, List<SyncFailure> failures, PrintStream out) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        out.println(heading + ":");
+        for (SyncFailure f : failures) {
+            out.println("  " + Format.safe(SyncTargets.redact(f.toString())));
+        }
+    }
+
+    static String planJson(String command, SyncPlan plan) {
+        Json j = new Json().beginObject()
+                .field("command", command)
+                .field("dryRun", true)
+                .field("mode", plan.mode().name().toLowerCase(Locale.ROOT))
+                .field("source", plan.source())
+                .field("destination", plan.destination());
+        j.name("actions").beginArray();
+        for (SyncAction a : plan.actions()) {
+            j.beginObject().field("action", actionName(a)).field("path", a.path().toString());
+            if (a instanceof SyncAction.CopyFile c) {
+                j.field("size", c.source().size()).field("reason", c.reason().name().toLowerCase(Locale.ROOT));
+            }
+            j.endObject();
+        }
+        j.endArray()
+                .field("filesToCopy", plan.filesToCopy())
+                .field("bytesToCopy", plan.bytesToCopy())
+                .field("deletions", plan.deletions())
+                .field("unchangedFiles", plan.unchangedFiles());
+        failuresJson(j, "scanFailures", plan.scanFailures());
+        j.field("deletionsWithheld", plan.deletionsWithheld().orElse(null))
+                .field("exitCode", exitCode(plan).code());
+        return j.endObject().toString();
+    }
+
+    static String reportJson(String command, SyncReport r) {
+        Json j = new Json().beginObject()
+                .field("command", command)
+                .field("dryRun", false)
+                .field("mode", r.mode().name().toLowerCase(Locale.ROOT))
+                .field("source", r.source())
+                .field("destination", r.destination())
+                .field("started", r.started().toString())
+                .field("durationSeconds", r.duration().toNanos() / 1e9)
+                .field("filesCopied", r.filesCopied())
+                .field("bytesCopied", r.bytesCopied())
+                .field("modTimesUpdated", r.modTimesUpdated())
+                .field("filesDeleted", r.filesDeleted())
+                .field("directoriesCreated", r.directoriesCreated())
+                .field("directoriesDeleted", r.directoriesDeleted())
+                .field("unchangedFiles", r.unchangedFiles())
+                .field("retries", r.retries());
+        failuresJson(j, "failures", r.failures());
+        j.field("safetyStop", r.safetyStop().orElse(null))
+                .field("succeeded", r.succeeded())
+                .field("exitCode", exitCode(r).code());
+        return j.endObject().toString();
+    }
+
+    static void failuresJson(Json j, String name, List<SyncFailure> failures) {
+        j.name(name).beginArray();
+        for (SyncFailure f : failures) {
+            j.beginObject()
+                    .field("path", f.path())
+                    .field("stage", f.stage().name().toLowerCase(Locale.ROOT))
+                    .field("message", SyncTargets.redact(f.message()))
+                    .field("retryable", f.retryable())
+                    .endObject();
+        }
+        j.endArray();
+    }
+}

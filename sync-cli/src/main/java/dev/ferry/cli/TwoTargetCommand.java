@@ -1,0 +1,158 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.SyncTargets;
+
+import dev.ferry.api.SyncTarget;
+import dev.ferry.core.CompareMode;
+import dev.ferry.core.Filter;
+import dev.ferry.core.SyncMode;
+import dev.ferry.core.SyncOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** What {@code copy}, {@code sync} and {@code check} share: two locations, comparison and filters. */
+abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder {
+
+    @ParentCommand
+    FerryCommand parent;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source: a path, a URI (scheme://host/path?option=value) "
+            + "or remote:path.")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Destination, in the same forms.")
+    String destination;
+
+    @Option(names = {"-c", "--checksum"}, description = "Compare by size and hash instead of size and time.")
+    boolean checksum;
+
+    @Option(names = "--size-only", description = "Compare by size only.")
+    boolean sizeOnly;
+
+    @Option(names = "--modify-window", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "How far times may differ and still be equal, such as 2s (default: the coarser precision "
+                    + "of the two targets).")
+    Duration modifyWindow;
+
+    // --include and --exclude land in filterRules, in command-line order (FilterRule); these two
+    // fields only carry the options' declarations.
+    @Option(names = "--include", paramLabel = "GLOB", parameterConsumer = FilterRule.class,
+            description = "Only files matching GLOB (repeatable; with --exclude, the first matching rule decides).")
+    List<String> includeOption;
+
+    @Option(names = "--exclude", paramLabel = "GLOB", parameterConsumer = FilterRule.class,
+            description = "Leave out files matching GLOB (repeatable); 'dir/**' skips a whole tree.")
+    List<String> excludeOption;
+
+    @Option(names = "--min-size", paramLabel = "SIZE", converter = Units.SizeConverter.class, defaultValue = "off",
+            description = "Leave out files smaller than SIZE (B, K, M, G, T suffixes, binary; K if none).")
+    long minSize;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = Units.SizeConverter.class, defaultValue = "off",
+            description = "Leave out files larger than SIZE.")
+    long maxSize;
+
+    @Option(names = "--min-age", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "Leave out files modified more recently than this: 10m, 2h, 7d...")
+    Duration minAge;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "Leave out files modified longer ago than this.")
+    Duration maxAge;
+
+    @Option(names = "--checkers", paramLabel = "N", defaultValue = "8",
+            description = "Directories listed and files compared at once (default: ${DEFAULT-VALUE}).")
+    int checkers;
+
+    @Option(names = "--src-opt", paramLabel = "KEY=VALUE",
+            description = "An option for the source target (repeatable); VALUE env:VAR reads variable VAR.")
+    Map<String, String> sourceOptions = new LinkedHashMap<>();
+
+    @Option(names = "--dst-opt", paramLabel = "KEY=VALUE",
+            description = "An option for the destination target (repeatable); VALUE env:VAR reads variable VAR.")
+    Map<String, String> destinationOptions = new LinkedHashMap<>();
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout (and nothing else there).")
+    boolean json;
+
+    private final List<String> filterRules = new ArrayList<>();
+
+    @Override
+    public List<String> filterRules() {
+        return filterRules;
+    }
+
+    CliEnv env() {
+        return parent.env();
+    }
+
+    /** Options from the flags shared by every two-target command. */
+    SyncOptions.Builder baseOptions(SyncMode mode) {
+        common.check();
+        if (checksum && sizeOnly) {
+            throw CliException.usage("--checksum and --size-only contradict each other; pick one");
+        }
+        if (checkers < 1) {
+            throw CliException.usage("--checkers must be at least 1");
+        }
+        Filter.Builder f = Filter.builder();
+        try {
+            for (String rule : filterRules) {
+                if (rule.charAt(0) == '+') {
+                    f.include(rule.substring(1));
+                } else {
+                    f.exclude(rule.substring(1));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("bad filter: " + e.getMessage());
+        }
+        if (minSize >= 0) {
+            f.minSize(minSize);
+        }
+        if (maxSize >= 0) {
+            f.maxSize(maxSize);
+        }
+        if (minAge != null) {
+            f.minAge(minAge);
+        }
+        if (maxAge != null) {
+            f.maxAge(maxAge);
+        }
+        return SyncOptions.builder()
+                .mode(mode)
+                .compare(checksum ? CompareMode.CHECKSUM : sizeOnly ? CompareMode.SIZE_ONLY : CompareMode.SIZE_AND_MODTIME)
+                .modifyWindow(modifyWindow)
+                .filter(f.build())
+                .checkers(checkers);
+    }
+
+    /** The message of an exception that stopped a run before it could start. */
+    static CliException fatal(IOException e) {
+        String m = e.getMessage();
+        return CliException.fatal(m == null || m.isBlank() ? e.getClass().getSimpleName() : m, e);
+    }
+
+    static void closeQuietly(SyncTarget target, CliEnv env) {
+        if (target == null) {
+            return;
+        }
+        try {
+            target.close();
+        } catch (IOException | RuntimeException e) {
+            env.err().println("ferry: warning: closing " + target.description() + ": " + SyncTargets.redact(e.getMessage()));
+        }
+    }
+}
