@@ -1,5 +1,7 @@
 package dev.ferry.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,14 +12,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Keeps files in step between local disks and servers (FTP, S3, WebDAV, ...).",
-        subcommands = {
-            CopyCommand.class,
-            SyncCommand.class,
-            CheckCommand.class,
-            LsCommand.class,
-            BackendsCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nLocations:%n",
         footer = {
             "  ./photos, /srv/backup              a local path",
@@ -36,6 +30,23 @@ import picocli.CommandLine.Spec;
             "Run 'ferry COMMAND --help' for the options of a command."
         })
 final class FerryCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, by name. Main registers only the one being run when it can tell, since
+     * picocli reads every registered command's annotations at start-up (tens of milliseconds).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("copy", CopyCommand.class);
+        m.put("sync", SyncCommand.class);
+        m.put("check", CheckCommand.class);
+        m.put("ls", LsCommand.class);
+        m.put("backends", BackendsCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return m;
+    }
 
     private final CliEnv env;
 

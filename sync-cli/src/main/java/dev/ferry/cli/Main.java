@@ -60,15 +60,22 @@ public final class Main {
     static int run(String[] args, CliEnv env) {
         configureLogging(env.debug());
         try {
-            return commandLine(env).execute(args);
+            return commandLine(env, args.length > 0 ? args[0] : null).execute(args);
         } finally {
             env.out().flush();
             env.err().flush();
         }
     }
 
-    static CommandLine commandLine(CliEnv env) {
+    static CommandLine commandLine(CliEnv env, String firstArgument) {
         CommandLine cl = new CommandLine(new FerryCommand(env));
+        Class<?> only = firstArgument == null || firstArgument.equals("help") ? null
+                : FerryCommand.SUBCOMMANDS.get(firstArgument);
+        if (only != null) {
+            cl.addSubcommand(only);
+        } else {
+            FerryCommand.SUBCOMMANDS.values().forEach(cl::addSubcommand);
+        }
         cl.setOut(new PrintWriter(env.out(), true));
         cl.setErr(new PrintWriter(env.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
