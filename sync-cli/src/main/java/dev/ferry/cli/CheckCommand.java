@@ -1,7 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.SyncTarget;
-import dev.ferry.api.TargetSpec;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncAction;
 import dev.ferry.core.SyncMode;
@@ -27,26 +25,18 @@ final class CheckCommand extends TwoTargetCommand {
     @Override
     public Integer call() {
         var options = baseOptions(SyncMode.MIRROR).maxDelete(-1).maxDeletePercent(100);
-        CliEnv env = env();
-        Targets targets = Targets.load(env, common.config);
-        TargetSpec src = targets.parse(source, sourceOptions, "source");
-        TargetSpec dst = targets.parse(destination, destinationOptions, "destination");
-        SyncTarget s = null;
-        SyncTarget d = null;
-        SyncPlan plan;
-        try {
-            s = targets.open(src, "source");
-            d = targets.open(dst, "destination");
+        return withTargets((env, s, d) -> {
+            SyncPlan plan;
             try (Progress progress = new Progress(env, common.verbose, common.quiet, json)) {
                 plan = Sync.between(s, d, options.listener(progress).build()).dryRun();
             } catch (IOException e) {
                 throw fatal(e);
             }
-        } finally {
-            closeQuietly(d, env);
-            closeQuietly(s, env);
-        }
+            return report(env, plan);
+        });
+    }
 
+    private int report(CliEnv env, SyncPlan plan) {
         List<Difference> differences = new ArrayList<>();
         long equal = plan.unchangedFiles();
         for (SyncAction a : plan.actions()) {

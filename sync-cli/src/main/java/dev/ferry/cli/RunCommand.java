@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.api.SyncTargets;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.TargetSpec;
 import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;
@@ -72,20 +71,7 @@ abstract class RunCommand extends TwoTargetCommand {
                 .verify(!noVerify)
                 .retry(retry);
 
-        CliEnv env = env();
-        Targets targets = Targets.load(env, common.config);
-        TargetSpec src = targets.parse(source, sourceOptions, "source");
-        TargetSpec dst = targets.parse(destination, destinationOptions, "destination");
-        SyncTarget s = null;
-        SyncTarget d = null;
-        try {
-            s = targets.open(src, "source");
-            d = targets.open(dst, "destination");
-            return dryRun ? dryRun(env, s, d, b) : run(env, s, d, b);
-        } finally {
-            closeQuietly(d, env);
-            closeQuietly(s, env);
-        }
+        return withTargets((env, s, d) -> dryRun ? dryRun(env, s, d, b) : run(env, s, d, b));
     }
 
     private int dryRun(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {

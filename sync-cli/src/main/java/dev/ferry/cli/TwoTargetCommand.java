@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.api.SyncTargets;
 
 import dev.ferry.api.SyncTarget;
+import dev.ferry.api.TargetSpec;
 import dev.ferry.core.CompareMode;
 import dev.ferry.core.Filter;
 import dev.ferry.core.SyncMode;
@@ -137,6 +138,29 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
                 .modifyWindow(modifyWindow)
                 .filter(f.build())
                 .checkers(checkers);
+    }
+
+    /** What a command does once both targets are open. */
+    interface WithTargets {
+        int apply(CliEnv env, SyncTarget source, SyncTarget destination);
+    }
+
+    /** Parses and opens SRC and DST, runs {@code body}, and closes both; returns its exit code. */
+    int withTargets(WithTargets body) {
+        CliEnv env = env();
+        Targets targets = Targets.load(env, common.config);
+        TargetSpec src = targets.parse(source, sourceOptions, "source");
+        TargetSpec dst = targets.parse(destination, destinationOptions, "destination");
+        SyncTarget s = null;
+        SyncTarget d = null;
+        try {
+            s = targets.open(src, "source");
+            d = targets.open(dst, "destination");
+            return body.apply(env, s, d);
+        } finally {
+            closeQuietly(d, env);
+            closeQuietly(s, env);
+        }
     }
 
     /** The message of an exception that stopped a run before it could start. */
