@@ -81,8 +81,12 @@ final class FileComparator {
         if (withinWindow(st.get(), dt.get(), src, dst)) {
             return Verdict.EQUAL;
         }
-        // Same size, other time: a hash may show the content is the same, then only the time moves.
-        Optional<Boolean> same = hashesEqual(src, dst, true);
+        // Same size, other time: a hash may show the content is the same, then only the time
+        // moves. Only worth it when one side already listed its hash: hashing both sides reads
+        // the file twice, where copying it reads it once (rsync copies here too).
+        boolean cheap = commonHash.isPresent()
+                && (src.hash(commonHash.get()).isPresent() || dst.hash(commonHash.get()).isPresent());
+        Optional<Boolean> same = cheap ? hashesEqual(src, dst, true) : Optional.empty();
         if (same.isEmpty()) {
             return Verdict.COPY_MODTIME;
         }

@@ -43,6 +43,8 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
     private final String name;
     Capabilities capabilities = Capabilities.builder().hashes(java.util.Set.of(HashAlgorithm.MD5)).build();
     boolean exists = true;
+    /** Whether listings carry each file's MD5, as an object store's ETag does. */
+    boolean listsHashes;
 
     MemoryTarget(String name) {
         this.name = name;
@@ -118,7 +120,11 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
         if (n.dir) {
             return Entry.directory(p).build();
         }
-        return Entry.file(p, n.data.length).modTime(n.mtime).build();
+        Entry.Builder b = Entry.file(p, n.data.length).modTime(n.mtime);
+        if (listsHashes) {
+            b.hash(HashAlgorithm.MD5, HashAlgorithm.hex(HashAlgorithm.MD5.newDigest().digest(n.data)));
+        }
+        return b.build();
     }
 
     @Override

@@ -85,6 +85,7 @@ class SyncEngineTest {
 
     @Test
     void changeDetectionBySizeTimeAndHash() throws IOException {
+        dst.listsHashes = true; // one side lists hashes: comparing them costs one read
         src.file("size.txt", "longer content", T1).file("same.txt", "same", T2).file("diff.txt", "AAAA", T2)
                 .file("equal.txt", "eq", T1);
         dst.file("size.txt", "short", T1).file("same.txt", "same", T1).file("diff.txt", "BBBB", T1)
@@ -99,6 +100,16 @@ class SyncEngineTest {
         assertThat(r.filesCopied()).isEqualTo(2);
         assertThat(dst.mtime("same.txt")).isEqualTo(T2);
         assertThat(dst.content("diff.txt")).isEqualTo("AAAA");
+    }
+
+    @Test
+    void whenBothSidesWouldHaveToReadTheFileATimeChangeMeansCopy() throws IOException {
+        src.file("same.txt", "same", T2);
+        dst.file("same.txt", "same", T1);
+        SyncPlan plan = Sync.between(src, dst, opts(SyncMode.COPY).build()).dryRun();
+        assertThat(plan.actions()).extracting(SyncEngineTest::describe).containsExactly("copy MODTIME_DIFFERS");
+        assertThat(Sync.between(src, dst, opts(SyncMode.COPY).compare(CompareMode.CHECKSUM).build()).dryRun()
+                .actions()).isEmpty();
     }
 
     @Test
