@@ -16,13 +16,16 @@ import java.util.Set;
  * @param hashes algorithms the target can give for a file, in listings or through {@link Hasher}
  * @param caseSensitive whether {@code A.txt} and {@code a.txt} are two different files
  * @param maxNameLength longest name in UTF-8 bytes the target accepts; 0 when unlimited
+ * @param conditionalWrites whether {@link WriteHints#precondition()} is honoured atomically by
+ *     the server, so a concurrent writer is detected instead of overwritten
  */
 public record Capabilities(
         boolean keepsModTime,
         Duration modTimePrecision,
         Set<HashAlgorithm> hashes,
         boolean caseSensitive,
-        int maxNameLength) {
+        int maxNameLength,
+        boolean conditionalWrites) {
 
     /** Validates and copies. */
     public Capabilities {
@@ -35,7 +38,10 @@ public record Capabilities(
         }
     }
 
-    /** A builder starting from: keeps mtime to 1 ns, no hashes, case-sensitive, 255-byte names. */
+    /**
+     * A builder starting from: keeps mtime to 1 ns, no hashes, case-sensitive, 255-byte names, no
+     * conditional writes.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -47,6 +53,7 @@ public record Capabilities(
         private Set<HashAlgorithm> hashes = EnumSet.noneOf(HashAlgorithm.class);
         private boolean caseSensitive = true;
         private int maxNameLength = 255;
+        private boolean conditionalWrites;
 
         private Builder() {}
 
@@ -80,9 +87,16 @@ public record Capabilities(
             return this;
         }
 
+        /** Whether write preconditions are honoured. */
+        public Builder conditionalWrites(boolean honoured) {
+            this.conditionalWrites = honoured;
+            return this;
+        }
+
         /** The capabilities. */
         public Capabilities build() {
-            return new Capabilities(keepsModTime, modTimePrecision, hashes, caseSensitive, maxNameLength);
+            return new Capabilities(keepsModTime, modTimePrecision, hashes, caseSensitive, maxNameLength,
+                    conditionalWrites);
         }
     }
 }

@@ -32,7 +32,10 @@ public interface SyncTarget extends Closeable {
 
     /**
      * Lists the direct children of a directory into {@code sink}, streaming. Temporary files of
-     * interrupted writes are not listed.
+     * interrupted writes are not listed. A listing may leave out what would cost a request per
+     * entry (an object store keeps modification times in user metadata that listings don't
+     * return): an entry without a time, from a target that {@linkplain Capabilities#keepsModTime()
+     * keeps times}, is {@linkplain #stat stat}ed by the engine when a comparison needs it.
      *
      * @throws NotFoundException if {@code directory} does not exist or is a file (for the root
      *     too, so a missing source is told apart from an empty one)

@@ -60,6 +60,10 @@ final class FileComparator {
         };
     }
 
+    /**
+     * Compares one file present on both sides. May ask the targets for more (a stat, a hash):
+     * only what this comparison needs.
+     */
     Verdict compare(Entry src, Entry dst) throws IOException {
         if (src.size() != dst.size()) {
             return Verdict.COPY_SIZE;
@@ -71,6 +75,11 @@ final class FileComparator {
                 return hashesEqual(src, dst, true).orElse(true) ? Verdict.EQUAL : Verdict.COPY_HASH;
             default:
                 break;
+        }
+        if (timesUsable) {
+            // A listing may leave times out (object stores keep them in per-object metadata).
+            src = withDetails(source, src);
+            dst = withDetails(destination, dst);
         }
         Optional<Instant> st = src.modTime();
         Optional<Instant> dt = dst.modTime();
@@ -94,6 +103,14 @@ final class FileComparator {
             return Verdict.COPY_HASH;
         }
         return canTouch ? Verdict.TOUCH : Verdict.EQUAL;
+    }
+
+    /** The entry as {@code stat} tells it when the listing gave no time, else as listed. */
+    private static Entry withDetails(SyncTarget target, Entry listed) throws IOException {
+        if (listed.modTime().isPresent()) {
+            return listed;
+        }
+        return target.stat(listed.path()).filter(Entry::isFile).orElse(listed);
     }
 
     private boolean withinWindow(Instant a, Instant b, Entry src, Entry dst) {

@@ -103,6 +103,40 @@ class SyncEngineTest {
     }
 
     @Test
+    void timesLeftOutOfListingsAreFetchedWithStatOnlyWhenSizesMatch() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger stats = new java.util.concurrent.atomic.AtomicInteger();
+        MemoryTarget objectStore = new MemoryTarget("s3ish") {
+            @Override
+            public void list(SyncPath directory, ListingSink sink) throws IOException {
+                super.list(directory, new ListingSink() {
+                    @Override
+                    public void entry(Entry e) throws IOException {
+                        sink.entry(e.isFile() ? e.toBuilder().modTime(null).build() : e);
+                    }
+
+                    @Override
+                    public void notice(ListingNotice notice) {
+                        sink.notice(notice);
+                    }
+                });
+            }
+
+            @Override
+            public java.util.Optional<Entry> stat(SyncPath path) {
+                stats.incrementAndGet();
+                return super.stat(path);
+            }
+        };
+        src.file("same.txt", "same", T1).file("newer.txt", "abcd", T2).file("bigger.txt", "longer", T1);
+        objectStore.file("same.txt", "same", T1).file("newer.txt", "wxyz", T1).file("bigger.txt", "short", T1);
+        SyncPlan plan = Sync.between(src, objectStore, opts(SyncMode.COPY).build()).dryRun();
+        assertThat(plan.actions()).extracting(a -> a.path() + " " + describe(a))
+                .containsExactly("bigger.txt copy SIZE_DIFFERS", "newer.txt copy MODTIME_DIFFERS");
+        assertThat(plan.unchangedFiles()).isEqualTo(1);
+        assertThat(stats.get()).isEqualTo(2);
+    }
+
+    @Test
     void whenBothSidesWouldHaveToReadTheFileATimeChangeMeansCopy() throws IOException {
         src.file("same.txt", "same", T2);
         dst.file("same.txt", "same", T1);
