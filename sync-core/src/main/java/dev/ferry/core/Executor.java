@@ -4,6 +4,8 @@ import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.PreconditionFailedException;
+import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TransientSyncException;
@@ -16,13 +18,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +39,23 @@ final class Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
 
+    /** Told about every action that finished, with the entry it left behind (two-way state). */
+    interface Observer {
+        /** {@code result} is the entry now at the action's path on its side, where there is one. */
+        void finished(SyncAction action, Optional<Entry> result) throws IOException;
+    }
+
     private final SyncTarget source;
     private final SyncTarget destination;
     private final SyncOptions options;
     private final SyncListener listener;
     private final Retrier retrier;
     private final RateLimiter limiter;
-    private final Set<HashAlgorithm> verifyHashes;
+    private final Observer observer;
+    private final boolean guardChanges;
 
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicLong filesCopied = new AtomicLong();
     private final AtomicLong bytesCopied = new AtomicLong();
     private final AtomicLong touched = new AtomicLong();
@@ -53,19 +64,40 @@ final class Executor {
     private final AtomicLong dirsDeleted = new AtomicLong();
 
     Executor(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier) {
+        this(source, destination, options, retrier, (a, r) -> { }, false);
+    }
+
+    /**
+     * @param guardChanges whether to look at a file again before replacing or deleting it, and
+     *     leave it alone if it changed since the scan (two-way: someone may be editing it now)
+     */
+    Executor(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier, Observer observer,
+            boolean guardChanges) {
         this.source = source;
         this.destination = destination;
         this.options = options;
         this.listener = options.listener();
         this.retrier = retrier;
         this.limiter = options.bandwidthLimit() > 0 ? new RateLimiter(options.bandwidthLimit()) : null;
-        // Verify where the destination reports a hash with the write itself (an S3 ETag, say);
-        // a target that would have to read the file back (a Hasher) is not asked.
+        this.observer = observer;
+        this.guardChanges = guardChanges;
+    }
+
+    private SyncTarget on(SyncAction.Side side) {
+        return side == SyncAction.Side.DESTINATION ? destination : source;
+    }
+
+    /**
+     * Hashes to compute on the way for verification: those a target reports with the write
+     * itself (an S3 ETag, say); a target that would have to read the file back (a
+     * {@link Hasher}) is not asked.
+     */
+    private Set<HashAlgorithm> verifiable(SyncTarget to) {
         Set<HashAlgorithm> v = EnumSet.noneOf(HashAlgorithm.class);
-        if (options.verify() && destination.ability(Hasher.class).isEmpty()) {
-            v.addAll(destination.capabilities().hashes());
+        if (options.verify() && to.ability(Hasher.class).isEmpty()) {
+            v.addAll(to.capabilities().hashes());
         }
-        this.verifyHashes = v;
+        return v;
     }
 
     SyncReport execute(SyncPlan plan, Instant started) {
@@ -81,6 +113,15 @@ final class Executor {
                     j++;
                 }
                 runStage(pool, actions.subList(i, j));
+                Throwable t = fatal.get();
+                if (t != null) {
+                    // Not a failure of one file: the run itself cannot go on (an Error, a state
+                    // journal that cannot be written). Stop before the next stage.
+                    if (t instanceof Error e) {
+                        throw e;
+                    }
+                    throw new IllegalStateException("sync stopped: " + t.getMessage(), t);
+                }
                 i = j;
             }
         } finally {
@@ -104,14 +145,14 @@ final class Executor {
 
     private void runStage(ExecutorService pool, List<SyncAction> stage) {
         if (stage.size() == 1) {
-            perform(stage.get(0));
+            performGuarded(stage.get(0));
             return;
         }
         CountDownLatch latch = new CountDownLatch(stage.size());
         for (SyncAction a : stage) {
             pool.execute(() -> {
                 try {
-                    perform(a);
+                    performGuarded(a);
                 } finally {
                     latch.countDown();
                 }
@@ -125,37 +166,87 @@ final class Executor {
         }
     }
 
-    private void perform(SyncAction action) {
-        listener.started(action);
+    private void performGuarded(SyncAction action) {
+        if (fatal.get() != null) {
+            return;
+        }
         try {
-            if (action instanceof SyncAction.MakeDirectory m) {
-                retrier.call("mkdir " + m.path(), () -> {
-                    destination.makeDirectories(m.path());
-                    return null;
-                });
-                dirsCreated.incrementAndGet();
-            } else if (action instanceof SyncAction.CopyFile c) {
-                copy(c);
-            } else if (action instanceof SyncAction.UpdateModTime u) {
-                Instant t = u.source().modTime().orElseThrow();
-                ModTimeSetter setter = destination.ability(ModTimeSetter.class).orElseThrow();
-                retrier.call("set time " + u.path(), () -> setter.setModTime(u.path(), t));
-                touched.incrementAndGet();
-            } else {
-                boolean isFile = action instanceof SyncAction.DeleteFile;
-                retrier.call("delete " + action.path(), () -> {
-                    destination.delete(action.path());
-                    return null;
-                });
-                (isFile ? filesDeleted : dirsDeleted).incrementAndGet();
-            }
-            listener.finished(action);
+            perform(action);
+        } catch (Throwable t) {
+            fatal.compareAndSet(null, t);
+        }
+    }
+
+    private void perform(SyncAction action) throws IOException {
+        listener.started(action);
+        Optional<Entry> result;
+        try {
+            result = act(action);
         } catch (IOException | RuntimeException e) {
             SyncFailure f = new SyncFailure(action.path().toString(), stage(action), Errors.describe(e),
                     Errors.isTransient(e));
             LOG.debug("{} failed", action, e);
             failures.add(f);
             listener.failed(action, f);
+            return;
+        }
+        // Outside the catch: a state journal that cannot be written stops the run.
+        observer.finished(action, result);
+        listener.finished(action);
+    }
+
+    private Optional<Entry> act(SyncAction action) throws IOException {
+        SyncTarget target = on(action.side());
+        if (action instanceof SyncAction.MakeDirectory m) {
+            retrier.call("mkdir " + m.path(), () -> {
+                target.makeDirectories(m.path());
+                return null;
+            });
+            dirsCreated.incrementAndGet();
+            return Optional.empty();
+        }
+        if (action instanceof SyncAction.CopyFile c) {
+            return Optional.of(copy(c));
+        }
+        if (action instanceof SyncAction.UpdateModTime u) {
+            Instant t = u.source().modTime().orElseThrow();
+            ModTimeSetter setter = target.ability(ModTimeSetter.class).orElseThrow();
+            Entry e = retrier.call("set time " + u.path(), () -> setter.setModTime(u.path(), t));
+            touched.incrementAndGet();
+            return Optional.of(e);
+        }
+        if (action instanceof SyncAction.MoveFile m) {
+            unchangedSinceScan(target, m.file());
+            return Optional.of(move(target, m));
+        }
+        if (action instanceof SyncAction.DeleteFile d) {
+            unchangedSinceScan(target, d.destination());
+        }
+        boolean isFile = action instanceof SyncAction.DeleteFile;
+        retrier.call("delete " + action.path(), () -> {
+            target.delete(action.path());
+            return null;
+        });
+        (isFile ? filesDeleted : dirsDeleted).incrementAndGet();
+        return Optional.empty();
+    }
+
+    /** Two-way only: refuses to replace or delete a file that changed after it was listed. */
+    private void unchangedSinceScan(SyncTarget target, Entry listed) throws IOException {
+        if (!guardChanges) {
+            return;
+        }
+        Optional<Entry> now = target.stat(listed.path());
+        if (now.isEmpty()) {
+            return;
+        }
+        Entry e = now.get();
+        boolean same = e.size() == listed.size()
+                && (listed.modTime().isEmpty() || e.modTime().equals(listed.modTime()))
+                && (listed.version().isEmpty() || e.version().equals(listed.version()));
+        if (!same) {
+            throw new PreconditionFailedException(listed.path() + " changed on " + target.description()
+                    + " after it was listed; left alone, the next run takes it into account");
         }
     }
 
@@ -163,7 +254,7 @@ final class Executor {
         if (a instanceof SyncAction.MakeDirectory) {
             return SyncFailure.Stage.MAKE_DIRECTORY;
         }
-        if (a instanceof SyncAction.CopyFile) {
+        if (a instanceof SyncAction.CopyFile || a instanceof SyncAction.MoveFile) {
             return SyncFailure.Stage.COPY;
         }
         if (a instanceof SyncAction.UpdateModTime) {
@@ -172,19 +263,41 @@ final class Executor {
         return SyncFailure.Stage.DELETE;
     }
 
-    private void copy(SyncAction.CopyFile c) throws IOException {
+    private Entry move(SyncTarget target, SyncAction.MoveFile m) throws IOException {
+        Optional<ServerSideMove> mover = target.ability(ServerSideMove.class);
+        if (mover.isPresent()) {
+            return retrier.call("move " + m.file().path() + " to " + m.to(), () -> mover.get().move(m.file().path(), m.to()));
+        }
+        // No server-side move: copy within the target, then delete the original.
+        Entry copied = retrier.call("copy " + m.file().path() + " to " + m.to(), () -> {
+            try (InputStream in = target.open(m.file().path(), 0)) {
+                return target.write(m.to(), in, WriteHints.from(m.file()));
+            }
+        });
+        retrier.call("delete " + m.file().path(), () -> {
+            target.delete(m.file().path());
+            return null;
+        });
+        return copied;
+    }
+
+    private Entry copy(SyncAction.CopyFile c) throws IOException {
+        SyncTarget from = on(c.side().other());
+        SyncTarget to = on(c.side());
         Entry src = c.source();
         SyncPath path = src.path();
-        Set<HashAlgorithm> algs = EnumSet.noneOf(HashAlgorithm.class);
-        algs.addAll(verifyHashes);
+        if (c.replaced().isPresent()) {
+            unchangedSinceScan(to, c.replaced().get());
+        }
+        Set<HashAlgorithm> algs = verifiable(to);
         algs.addAll(src.hashes().keySet());
         try {
-            retrier.call("copy " + path, () -> copyOnce(c, src, path, algs));
+            return retrier.call("copy " + path, () -> copyOnce(from, to, c, src, path, algs));
         } catch (IntegrityException e) {
             // The bad copy is already in place with the right size and time: remove it, or the
             // next run would take it for a good one.
             try {
-                destination.delete(path);
+                to.delete(path);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -192,17 +305,17 @@ final class Executor {
         }
     }
 
-    private Void copyOnce(SyncAction.CopyFile c, Entry src, SyncPath path, Set<HashAlgorithm> algs)
-            throws IOException {
+    private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
+            Set<HashAlgorithm> algs) throws IOException {
         AtomicLong sent = new AtomicLong();
         Entry written;
         TransferStream in;
-        try (InputStream raw = source.open(path, 0)) {
+        try (InputStream raw = from.open(path, 0)) {
             in = new TransferStream(raw, path.toString(), src.size(), algs, limiter, n -> {
                 sent.addAndGet(n);
                 listener.transferred(c, n);
             });
-            written = destination.write(path, in, WriteHints.from(src));
+            written = to.write(path, in, WriteHints.from(src));
         } catch (IOException | RuntimeException e) {
             // Progress already reported for this attempt is taken back so totals stay true.
             listener.transferred(c, -sent.get());
@@ -227,8 +340,7 @@ final class Executor {
         }
         filesCopied.incrementAndGet();
         bytesCopied.addAndGet(in.count());
-        Objects.requireNonNull(written);
-        return null;
+        return written;
     }
 
     /** A copy arrived corrupted; retried, and removed from the destination if it stays bad. */

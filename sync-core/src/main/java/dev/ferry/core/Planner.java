@@ -2,33 +2,24 @@ package dev.ferry.core;
 
 import dev.ferry.api.Entry;
 import dev.ferry.api.InvalidTargetException;
-import dev.ferry.api.ListingNotice;
-import dev.ferry.api.ListingSink;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Scans both sides and builds the plan. Walks the two trees directory by directory, listing each
@@ -59,11 +50,8 @@ final class Planner {
     private final AtomicInteger sourceErrors = new AtomicInteger();
     private final AtomicLong destinationFiles = new AtomicLong();
     private final AtomicLong unchanged = new AtomicLong();
-    private final AtomicLong seen = new AtomicLong();
-
-    private final AtomicInteger pending = new AtomicInteger();
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private ExecutorService pool;
+    private final Lister lister;
+    private March march;
 
     Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier) {
         this.retrier = retrier;
@@ -75,6 +63,7 @@ final class Planner {
         this.foldCase = !destination.capabilities().caseSensitive();
         this.now = Instant.now(options.clock());
         this.comparator = new FileComparator(source, destination, options);
+        this.lister = new Lister(options, retrier, foldCase, failures);
     }
 
     SyncPlan plan() throws IOException {
@@ -99,52 +88,17 @@ final class Planner {
             throw new IOException("cannot list the destination " + destination.description() + ": "
                     + failures.peek().message());
         }
-        pool = Workers.newPool("ferry-scan", options.checkers());
-        try {
-            Map<String, Entry> s = sourceRoot;
-            Map<String, Entry> d = destinationRoot;
-            submit(() -> merge(SyncPath.ROOT, s, d));
-            try {
-                done.get();
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof IOException io) {
-                    throw io;
-                }
-                if (c instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                if (c instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(c);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("scan interrupted");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Map<String, Entry> s = sourceRoot;
+        Map<String, Entry> d = destinationRoot;
+        March.run(options.checkers(), m -> {
+            march = m;
+            return () -> merge(SyncPath.ROOT, s, d);
+        });
         return assemble(sourceRoot.isEmpty());
     }
 
-    private void submit(Task task) {
-        pending.incrementAndGet();
-        pool.execute(() -> {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            } finally {
-                if (pending.decrementAndGet() == 0) {
-                    done.complete(null);
-                }
-            }
-        });
-    }
-
-    private interface Task {
-        void run() throws IOException;
+    private void submit(March.Task task) {
+        march.submit(task);
     }
 
     /** Lists one side of a directory pair, then merges; {@code null} listing means it failed. */
@@ -303,67 +257,16 @@ final class Planner {
         }
     }
 
-    /**
-     * Lists a directory into a map ordered by comparison key. Returns {@code null} (after
-     * recording the failure) when the listing failed; throws {@link NotFoundException} when the
-     * directory does not exist.
-     */
+    /** Lists one side; {@code null} when it failed (recorded), counting source trouble. */
     private Map<String, Entry> list(SyncTarget target, SyncPath dir, boolean isSource) throws IOException {
-        String side = isSource ? "source" : "destination";
-        try {
-            return retrier.call("list " + side + " " + dir, () -> listOnce(target, dir, isSource, side));
-        } catch (NotFoundException e) {
-            throw e;
-        } catch (IOException e) {
-            failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST,
-                    "cannot list " + side + " directory: " + Errors.describe(e), Errors.isTransient(e)));
+        Lister.Listing l = lister.list(target, dir, isSource ? "source" : "destination");
+        if (l == null) {
             return null;
         }
-    }
-
-    private Map<String, Entry> listOnce(SyncTarget target, SyncPath dir, boolean isSource, String side)
-            throws IOException {
-        TreeMap<String, Entry> out = new TreeMap<>();
-        {
-            target.list(dir, new ListingSink() {
-                @Override
-                public void entry(Entry e) {
-                    if (!e.path().parent().equals(dir) || e.path().isRoot()) {
-                        failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST,
-                                "the " + side + " listing returned an entry outside the directory: " + e.path(), false));
-                        if (isSource) {
-                            sourceErrors.incrementAndGet();
-                        }
-                        return;
-                    }
-                    String key = foldCase ? e.path().name().toLowerCase(Locale.ROOT) : e.path().name();
-                    Entry old = out.putIfAbsent(key, e);
-                    if (old != null) {
-                        failures.add(new SyncFailure(e.path().toString(), SyncFailure.Stage.LIST,
-                                isSource ? "differs only in case from " + old.path()
-                                        + ", and the destination does not tell case apart"
-                                        : "listed twice", false));
-                    }
-                    long n = seen.incrementAndGet();
-                    if ((n & 1023) == 0) {
-                        options.listener().scanProgress(n);
-                    }
-                }
-
-                @Override
-                public void notice(ListingNotice notice) {
-                    options.listener().notice(notice);
-                    if (notice.reason().isError()) {
-                        failures.add(new SyncFailure(notice.location(), SyncFailure.Stage.LIST,
-                                "not synced (" + side + "): " + notice.detail(), false));
-                        if (isSource && notice.reason() == ListingNotice.Reason.UNREADABLE) {
-                            sourceErrors.incrementAndGet();
-                        }
-                    }
-                }
-            });
+        if (isSource && !l.complete()) {
+            sourceErrors.incrementAndGet();
         }
-        return out;
+        return l.entries();
     }
 
     private SyncPlan assemble(boolean sourceEmpty) {
@@ -400,7 +303,7 @@ final class Planner {
                     .forEach(actions::add);
             replacingCopies.stream().sorted(byPath).forEach(actions::add);
         }
-        options.listener().scanProgress(seen.get());
+        options.listener().scanProgress(lister.seen());
         return new SyncPlan(options.mode(), source.description(), destination.description(), actions,
                 unchanged.get(), new ArrayList<>(failures), Optional.ofNullable(withheld));
     }

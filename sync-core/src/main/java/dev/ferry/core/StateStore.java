@@ -90,6 +90,19 @@ final class StateStore {
         return java.util.Collections.unmodifiableNavigableMap(records);
     }
 
+    /**
+     * Applies many changes at once without journaling them: for the updates a plan makes before
+     * any action (equal pairs, paths gone on both sides); {@link #save} them right after.
+     */
+    synchronized void update(java.util.Collection<StateRecord> put, java.util.Collection<SyncPath> remove) {
+        for (SyncPath p : remove) {
+            records.remove(p);
+        }
+        for (StateRecord r : put) {
+            records.put(r.path(), r);
+        }
+    }
+
     /** Remembers a path as synced, and journals it at once. */
     synchronized void put(StateRecord r) throws IOException {
         records.put(r.path(), r);

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * How a run behaves. Build with {@link #builder()}; every option has a sensible default.
  *
- * @param mode copy (default) or mirror
+ * @param mode copy (default), mirror or two-way
  * @param compare how files are compared (default: size and modification time)
  * @param modifyWindow how far times may differ and still count as equal; empty means the coarser
  *     precision of the two targets
@@ -26,6 +26,11 @@ import java.util.Optional;
  *     with include rules, only directories that receive a file are created)
  * @param listener progress events
  * @param clock the time source for age filters and the report
+ * @param conflictPolicy two-way: what to do with a file changed on both sides (default keep both)
+ * @param maxConflictCopies two-way: most conflict copies kept per file; older ones are deleted
+ *     (default 10)
+ * @param stateDirectory two-way: where the state of each pair is kept; empty means
+ *     {@code $XDG_STATE_HOME/ferry} (else {@code ~/.local/state/ferry})
  */
 public record SyncOptions(
         SyncMode mode,
@@ -41,7 +46,10 @@ public record SyncOptions(
         RetryPolicy retry,
         boolean createEmptyDirectories,
         SyncListener listener,
-        Clock clock) {
+        Clock clock,
+        ConflictPolicy conflictPolicy,
+        int maxConflictCopies,
+        Optional<java.nio.file.Path> stateDirectory) {
 
     /** Validates. */
     public SyncOptions {
@@ -52,6 +60,11 @@ public record SyncOptions(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(conflictPolicy, "conflictPolicy");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        if (maxConflictCopies < 1) {
+            throw new IllegalArgumentException("maxConflictCopies must be at least 1");
+        }
         if (transfers < 1 || checkers < 1) {
             throw new IllegalArgumentException("transfers and checkers must be at least 1");
         }
@@ -98,6 +111,9 @@ public record SyncOptions(
         b.createEmptyDirectories = createEmptyDirectories;
         b.listener = listener;
         b.clock = clock;
+        b.conflictPolicy = conflictPolicy;
+        b.maxConflictCopies = maxConflictCopies;
+        b.stateDirectory = stateDirectory.orElse(null);
         return b;
     }
 
@@ -117,6 +133,9 @@ public record SyncOptions(
         private boolean createEmptyDirectories = true;
         private SyncListener listener = SyncListener.NONE;
         private Clock clock = Clock.systemUTC();
+        private ConflictPolicy conflictPolicy = ConflictPolicy.KEEP_BOTH;
+        private int maxConflictCopies = 10;
+        private java.nio.file.Path stateDirectory;
 
         private Builder() {}
 
@@ -204,11 +223,29 @@ public record SyncOptions(
             return this;
         }
 
+        /** Two-way: what to do with a file changed on both sides. */
+        public Builder conflictPolicy(ConflictPolicy policy) {
+            this.conflictPolicy = policy;
+            return this;
+        }
+
+        /** Two-way: most conflict copies kept per file. */
+        public Builder maxConflictCopies(int max) {
+            this.maxConflictCopies = max;
+            return this;
+        }
+
+        /** Two-way: where pair state is kept; {@code null} for the XDG state directory. */
+        public Builder stateDirectory(java.nio.file.Path directory) {
+            this.stateDirectory = directory;
+            return this;
+        }
+
         /** The options. */
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
-                    clock);
+                    clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory));
         }
     }
 }

@@ -77,7 +77,23 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
         faultCounts.put(op + ":" + path, new AtomicInteger(times));
     }
 
+    /** The process "dies" here: an Error nothing in the engine may swallow. */
+    static final class Crash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Crash() {
+            super("simulated crash");
+        }
+    }
+
+    /** If set, shared by both sides: the changing operation that brings it to -1 crashes instead. */
+    java.util.concurrent.atomic.AtomicInteger crashCountdown;
+
     private void check(String op, SyncPath path) throws IOException {
+        if (crashCountdown != null && !op.equals("list") && !op.equals("open")
+                && crashCountdown.getAndDecrement() == 0) {
+            throw new Crash();
+        }
         String key = op + ":" + path;
         Fault f = faults.get(key);
         if (f != null && faultCounts.get(key).getAndDecrement() > 0) {
