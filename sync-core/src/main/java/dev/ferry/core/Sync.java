@@ -117,7 +117,15 @@ public final class Sync {
                     store.put(c.side() == SyncAction.Side.DESTINATION ? StateRecord.of(from, to)
                             : StateRecord.of(to, from));
                 } else if (action instanceof SyncAction.MoveFile m && result.isPresent()) {
-                    moved.put(m.to(), result.get());
+                    Entry other = r.renames().get(m.to());
+                    if (other != null) {
+                        // A rename carried out as a move: the new path is synced, the old one gone.
+                        store.put(m.side() == SyncAction.Side.DESTINATION ? StateRecord.of(other, result.get())
+                                : StateRecord.of(result.get(), other));
+                        store.remove(m.file().path());
+                    } else {
+                        moved.put(m.to(), result.get());
+                    }
                 } else if (action instanceof SyncAction.MakeDirectory m) {
                     Entry dir = Entry.directory(m.path()).build();
                     store.put(StateRecord.of(dir, dir));

@@ -46,8 +46,11 @@ import java.util.regex.Pattern;
  */
 final class TwoWayPlanner {
 
-    /** The plan, and the state updates that need no action (equal pairs, paths gone on both sides). */
-    record Result(SyncPlan plan, List<StateRecord> remember, List<SyncPath> forget) {}
+    /**
+     * The plan; the state updates that need no action (equal pairs, paths gone on both sides);
+     * and for each rename done as a move, the entry the other side has at the new path.
+     */
+    record Result(SyncPlan plan, List<StateRecord> remember, List<SyncPath> forget, Map<SyncPath, Entry> renames) {}
 
     private static final DateTimeFormatter CONFLICT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -446,14 +449,17 @@ final class TwoWayPlanner {
         List<String> withheld = new ArrayList<>();
         boolean keepDeletesOnA = deletionsAllowed(Side.SOURCE, bEmpty, errorsOnB.get(), filesOnA.get(), withheld);
         boolean keepDeletesOnB = deletionsAllowed(Side.DESTINATION, aEmpty, errorsOnA.get(), filesOnB.get(), withheld);
+        List<SyncAction> deletes = new ArrayList<>();
+        fileDeletes.stream()
+                .filter(d -> d.side() == Side.SOURCE ? keepDeletesOnA : keepDeletesOnB)
+                .forEach(deletes::add);
+        Map<SyncPath, Entry> renames = detectRenames(deletes);
         List<SyncAction> actions = new ArrayList<>();
         Comparator<SyncAction> byPath = Comparator.comparing(SyncAction::path);
         moves.stream().sorted(byPath).forEach(actions::add);
         makeDirs.stream().sorted(byPath).forEach(actions::add);
         copies.stream().sorted(byPath).forEach(actions::add);
-        fileDeletes.stream()
-                .filter(d -> d.side() == Side.SOURCE ? keepDeletesOnA : keepDeletesOnB)
-                .sorted(byPath).forEach(actions::add);
+        deletes.stream().sorted(byPath).forEach(actions::add);
         dirDeletes.stream()
                 .filter(d -> d.side() == Side.SOURCE ? keepDeletesOnA : keepDeletesOnB)
                 .filter(d -> !keptOn(d.side()).contains(d.path()))
@@ -462,7 +468,62 @@ final class TwoWayPlanner {
                 .forEach(actions::add);
         SyncPlan plan = new SyncPlan(SyncMode.TWO_WAY, a.description(), b.description(), actions, unchanged.get(),
                 new ArrayList<>(failures), withheld.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", withheld)));
-        return new Result(plan, new ArrayList<>(remember), new ArrayList<>(forget));
+        return new Result(plan, new ArrayList<>(remember), new ArrayList<>(forget), renames);
+    }
+
+    /**
+     * A file deleted on one side at one path and new there at another, with the very size and
+     * time (or hash) the state remembers for the old path, was renamed: where the other side can
+     * move files, it is moved there instead of copied and deleted. Changes {@code moves},
+     * {@code copies} and {@code deletes} in place.
+     */
+    private Map<SyncPath, Entry> detectRenames(List<SyncAction> deletes) {
+        Map<SyncPath, Entry> renames = new java.util.HashMap<>();
+        for (Side side : Side.values()) {
+            SyncTarget target = side == Side.SOURCE ? a : b;
+            if (target.ability(dev.ferry.api.ServerSideMove.class).isEmpty()) {
+                continue;
+            }
+            // Deleted here because gone on the other side, keyed by what the other side had.
+            Map<String, SyncAction.DeleteFile> gone = new java.util.HashMap<>();
+            for (SyncAction d : deletes) {
+                if (d.side() == side && d instanceof SyncAction.DeleteFile df) {
+                    StateRecord s = state.get(df.path());
+                    if (s != null) {
+                        String key = fingerprint(side == Side.SOURCE ? s.b() : s.a());
+                        if (key != null) {
+                            gone.putIfAbsent(key, df);
+                        }
+                    }
+                }
+            }
+            if (gone.isEmpty()) {
+                continue;
+            }
+            for (SyncAction c : new ArrayList<>(copies)) {
+                if (!(c instanceof SyncAction.CopyFile cf) || cf.side() != side || cf.reason() != SyncAction.Reason.MISSING
+                        || cf.replaced().isPresent()) {
+                    continue;
+                }
+                String key = fingerprint(StateRecord.Snapshot.of(cf.source()));
+                SyncAction.DeleteFile df = key == null ? null : gone.remove(key);
+                if (df != null) {
+                    copies.remove(cf);
+                    deletes.remove(df);
+                    moves.add(new SyncAction.MoveFile(df.destination(), cf.path(), side));
+                    renames.put(cf.path(), cf.source());
+                }
+            }
+        }
+        return renames;
+    }
+
+    /** What identifies content across a rename: size and exact time, or size and a hash. */
+    private static String fingerprint(StateRecord.Snapshot s) {
+        if (!s.hashes().isEmpty()) {
+            return s.size() + "#" + new TreeMap<>(s.hashes());
+        }
+        return s.nanos() < 0 ? null : s.size() + "@" + s.seconds() + "." + s.nanos();
     }
 
     /**
