@@ -41,6 +41,7 @@ final class FerryCommand implements Callable<Integer> {
         Map<String, Class<?>> m = new LinkedHashMap<>();
         m.put("copy", CopyCommand.class);
         m.put("sync", SyncCommand.class);
+        m.put("bisync", BisyncCommand.class);
         m.put("check", CheckCommand.class);
         m.put("ls", LsCommand.class);
         m.put("backends", BackendsCommand.class);

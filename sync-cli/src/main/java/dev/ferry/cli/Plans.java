@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.api.SyncTargets;
 
 import dev.ferry.core.SyncAction;
+import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncFailure;
 import dev.ferry.core.SyncPlan;
 import dev.ferry.core.SyncReport;
@@ -15,39 +16,54 @@ final class Plans {
 
     private Plans() {}
 
-    /** One dry-run line: {@code copy   a/b.txt (1.2 KiB, new)}. */
-    static String planned(SyncAction a) {
+    /**
+     * One dry-run line: {@code copy   a/b.txt (1.2 KiB, new)}; in a two-way plan with the side
+     * changed ({@code → B}, {@code on A}).
+     */
+    static String planned(SyncAction a, boolean twoWay) {
+        String line;
         if (a instanceof SyncAction.CopyFile c) {
-            return "copy   " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ", "
-                    + reason(c.reason()) + ")";
+            line = "copy   " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ", " + reason(c.reason()) + ")";
+        } else if (a instanceof SyncAction.UpdateModTime) {
+            line = "touch  " + shown(a.path());
+        } else if (a instanceof SyncAction.MakeDirectory) {
+            line = "mkdir  " + shown(a.path());
+        } else if (a instanceof SyncAction.MoveFile m) {
+            line = "move   " + shown(m.file().path()) + " to " + shown(m.to());
+        } else if (a instanceof SyncAction.DeleteFile) {
+            line = "delete " + shown(a.path());
+        } else {
+            line = "delete " + shown(a.path()) + "/";
         }
-        if (a instanceof SyncAction.UpdateModTime) {
-            return "touch  " + shown(a.path());
-        }
-        if (a instanceof SyncAction.MakeDirectory) {
-            return "mkdir  " + shown(a.path());
-        }
-        if (a instanceof SyncAction.DeleteFile) {
-            return "delete " + shown(a.path());
-        }
-        return "delete " + shown(a.path()) + "/";
+        return line + side(a, twoWay);
     }
 
     /** One {@code -v} line for a finished action: {@code copied  a/b.txt (1.2 KiB)}. */
-    static String done(SyncAction a) {
+    static String done(SyncAction a, boolean twoWay) {
+        String line;
         if (a instanceof SyncAction.CopyFile c) {
-            return "copied  " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ")";
+            line = "copied  " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ")";
+        } else if (a instanceof SyncAction.UpdateModTime) {
+            line = "touched " + shown(a.path());
+        } else if (a instanceof SyncAction.MakeDirectory) {
+            line = "created " + shown(a.path());
+        } else if (a instanceof SyncAction.MoveFile m) {
+            line = "moved   " + shown(m.file().path()) + " to " + shown(m.to());
+        } else if (a instanceof SyncAction.DeleteFile) {
+            line = "deleted " + shown(a.path());
+        } else {
+            line = "deleted " + shown(a.path()) + "/";
         }
-        if (a instanceof SyncAction.UpdateModTime) {
-            return "touched " + shown(a.path());
+        return line + side(a, twoWay);
+    }
+
+    /** Two-way: which side an action changes, A being the source. */
+    private static String side(SyncAction a, boolean twoWay) {
+        if (!twoWay) {
+            return "";
         }
-        if (a instanceof SyncAction.MakeDirectory) {
-            return "created " + shown(a.path());
-        }
-        if (a instanceof SyncAction.DeleteFile) {
-            return "deleted " + shown(a.path());
-        }
-        return "deleted " + shown(a.path()) + "/";
+        String s = a.side() == SyncAction.Side.SOURCE ? "A" : "B";
+        return a instanceof SyncAction.CopyFile ? " → " + s : " on " + s;
     }
 
     /** A path for people: the root as {@code .}, control characters escaped. */
@@ -63,6 +79,9 @@ final class Plans {
             case MODTIME_DIFFERS -> "time differs";
             case HASH_DIFFERS -> "checksum differs";
             case REPLACES_DIRECTORY -> "replaces a directory";
+            case CHANGED -> "changed";
+            case RESTORES_DELETED -> "changed here, deleted there";
+            case CONFLICT_WINNER -> "conflict winner";
         };
     }
 
@@ -75,6 +94,9 @@ final class Plans {
         }
         if (a instanceof SyncAction.MakeDirectory) {
             return "mkdir";
+        }
+        if (a instanceof SyncAction.MoveFile) {
+            return "move";
         }
         if (a instanceof SyncAction.DeleteFile) {
             return "delete";
@@ -101,7 +123,7 @@ final class Plans {
     /** Prints the plan's actions and a summary. */
     static void printPlan(SyncPlan plan, PrintStream out) {
         for (SyncAction a : plan.actions()) {
-            out.println(planned(a));
+            out.println(planned(a, plan.mode() == SyncMode.TWO_WAY));
         }
         long copies = 0;
         long touches = 0;
@@ -168,7 +190,8 @@ final class Plans {
                 .field("destination", plan.destination());
         j.name("actions").beginArray();
         for (SyncAction a : plan.actions()) {
-            j.beginObject().field("action", actionName(a)).field("path", a.path().toString());
+            j.beginObject().field("action", actionName(a)).field("path", a.path().toString())
+                    .field("side", a.side() == SyncAction.Side.SOURCE ? "source" : "destination");
             if (a instanceof SyncAction.CopyFile c) {
                 j.field("size", c.source().size()).field("reason", c.reason().name().toLowerCase(Locale.ROOT));
             }

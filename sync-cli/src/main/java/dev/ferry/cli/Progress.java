@@ -94,8 +94,12 @@ final class Progress implements SyncListener, AutoCloseable {
         printLine(err, "ferry: " + kind + ": " + Format.safe(notice.location()) + ": " + Format.safe(notice.detail()));
     }
 
+    /** Whether the plan being run goes both ways: lines then say which side changes. */
+    private volatile boolean twoWay;
+
     @Override
     public void planned(SyncPlan plan) {
+        twoWay = plan.mode() == dev.ferry.core.SyncMode.TWO_WAY;
         bytesTotal = plan.bytesToCopy();
         transferStartNanos = System.nanoTime();
         filesTotal = plan.filesToCopy();
@@ -112,7 +116,7 @@ final class Progress implements SyncListener, AutoCloseable {
             filesDone.incrementAndGet();
         }
         if (verbose) {
-            printLine(lines, Plans.done(action));
+            printLine(lines, Plans.done(action, twoWay));
         }
     }
 

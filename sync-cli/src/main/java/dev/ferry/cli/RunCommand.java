@@ -43,6 +43,11 @@ abstract class RunCommand extends TwoTargetCommand {
 
     abstract SyncMode mode();
 
+    /** Options only one command has (two-way's conflict policy); the default adds nothing. */
+    SyncOptions.Builder configure(SyncOptions.Builder options) {
+        return options;
+    }
+
     abstract String commandName();
 
     @Override
@@ -71,6 +76,7 @@ abstract class RunCommand extends TwoTargetCommand {
                 .verify(!noVerify)
                 .retry(retry);
 
+        configure(b);
         return withTargets((env, s, d) -> dryRun ? dryRun(env, s, d, b) : run(env, s, d, b));
     }
 

@@ -67,6 +67,45 @@ class FerryCliTest {
         return Files.readString(p);
     }
 
+    // --- bisync ------------------------------------------------------------------------------
+
+    @Test
+    void bisyncMergesThenCarriesChangesBothWaysAndKeepsBothVersionsOfAConflict() throws IOException {
+        String state = tmp.resolve("state").toString();
+        Files.createDirectories(dst);
+        write(dst.resolve("only-b.txt"), "from B");
+        Result first = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
+        assertThat(first.code()).as(first.all()).isZero();
+        assertThat(read(src.resolve("only-b.txt"))).isEqualTo("from B");
+        assertThat(read(dst.resolve("sub/deeper/c.jpg"))).isEqualTo("charlie");
+
+        Files.delete(dst.resolve("only-b.txt"));
+        Files.writeString(src.resolve("a.txt"), "alpha from A");
+        Files.writeString(dst.resolve("a.txt"), "alpha from B, later");
+        Files.setLastModifiedTime(dst.resolve("a.txt"), FileTime.from(Instant.parse("2025-01-01T00:00:00Z")));
+        Files.setLastModifiedTime(src.resolve("a.txt"), FileTime.from(Instant.parse("2024-06-01T00:00:00Z")));
+        Result plan = ferry("bisync", "--dry-run", "--state-dir", state, src.toString(), dst.toString());
+        assertThat(plan.out()).contains("delete only-b.txt on A").contains("move   a.txt to a.sync-conflict-")
+                .contains("copy   a.txt").contains("→ A");
+        Result second = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
+        assertThat(second.code()).as(second.all()).isZero();
+        assertThat(src.resolve("only-b.txt")).doesNotExist();
+        assertThat(read(src.resolve("a.txt"))).isEqualTo("alpha from B, later");
+        try (var files = Files.list(dst)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .anySatisfy(n -> assertThat(n).matches("a\\.sync-conflict-\\d{8}-\\d{6}-[A-Z2-7]{7}\\.txt"));
+        }
+        Result check = ferry("check", src.toString(), dst.toString());
+        assertThat(check.code()).as(check.all()).isZero();
+    }
+
+    @Test
+    void bisyncRejectsAnUnknownConflictPolicy() {
+        Result r = ferry("bisync", "--conflict", "coin-toss", src.toString(), dst.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown conflict policy 'coin-toss'");
+    }
+
     // --- copy and sync ---------------------------------------------------------------------
 
     @Test
