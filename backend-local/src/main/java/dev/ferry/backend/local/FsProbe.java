@@ -1,5 +1,6 @@
 package dev.ferry.backend.local;
 
+import dev.ferry.api.TemporaryNames;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class FsProbe {
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             return Optional.empty();
         }
-        String name = TempFiles.newName("probe");
+        String name = TemporaryNames.newName("probe");
         Path file = dir.resolve(name);
         try {
             Files.createFile(file);

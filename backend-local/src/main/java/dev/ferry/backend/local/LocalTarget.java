@@ -16,6 +16,7 @@ import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
+import dev.ferry.api.TemporaryNames;
 import dev.ferry.api.WriteHints;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -135,7 +136,7 @@ public final class LocalTarget
                     .modTimePrecision(traits.precision())
                     .hashes(HASHES)
                     .caseSensitive(traits.caseSensitive())
-                    .maxNameLength(TempFiles.MAX_NAME_BYTES)
+                    .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
                     .build();
             // A guess made while the root is missing is not kept: once a write creates the root,
             // the next call measures.
@@ -221,7 +222,7 @@ public final class LocalTarget
                 sink.notice(ListingNotice.hostileName(directory, name, "in " + Errors.where(directory, root) + ": " + e.getMessage()));
                 return;
             }
-            if (TempFiles.isTemp(name)) {
+            if (TemporaryNames.isTemporary(name)) {
                 sweepIfStale(child, sweepBefore);
                 return;
             }
@@ -293,7 +294,7 @@ public final class LocalTarget
 
     @Override
     public Optional<Entry> stat(SyncPath path) throws IOException {
-        if (!path.isRoot() && TempFiles.isTemp(path.name())) {
+        if (!path.isRoot() && TemporaryNames.isTemporary(path.name())) {
             return Optional.empty(); // hidden from listings, so hidden here too
         }
         Path p = resolve(path, false, "stat");
@@ -365,7 +366,7 @@ public final class LocalTarget
     public Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
         Path target = prepareFileDestination(path, "write");
         Path parent = target.getParent();
-        Path temp = parent.resolve(TempFiles.newName(path.name()));
+        Path temp = parent.resolve(TemporaryNames.newName(path.name()));
         boolean moved = false;
         try {
             Files.createFile(temp);
@@ -433,7 +434,7 @@ public final class LocalTarget
         Path source = resolve(from, true, "copy");
         requireRegularFile(from, source, "copy", FOLLOW);
         Path target = prepareFileDestination(to, "copy to");
-        Path temp = target.getParent().resolve(TempFiles.newName(to.name()));
+        Path temp = target.getParent().resolve(TemporaryNames.newName(to.name()));
         boolean moved = false;
         try {
             Files.copy(source, temp, StandardCopyOption.COPY_ATTRIBUTES);
@@ -466,7 +467,7 @@ public final class LocalTarget
         if (from.contains(to) && !from.equals(to)) {
             throw new PermanentSyncException("cannot move " + Errors.where(from, root) + " into itself ('" + to + "')");
         }
-        if (TempFiles.isTemp(to.name())) {
+        if (TemporaryNames.isTemporary(to.name())) {
             throw reservedName(to, "move to");
         }
         Path source = resolve(from, false, "move");
@@ -629,7 +630,7 @@ public final class LocalTarget
         if (path.isRoot()) {
             throw new PermanentSyncException("cannot " + action + " the root " + root + " as a file");
         }
-        if (TempFiles.isTemp(path.name())) {
+        if (TemporaryNames.isTemporary(path.name())) {
             throw reservedName(path, action);
         }
         Path target = resolve(path, false, action);
@@ -650,7 +651,7 @@ public final class LocalTarget
 
     private PermanentSyncException reservedName(SyncPath path, String action) {
         return new PermanentSyncException("cannot " + action + " " + Errors.where(path, root)
-                + ": the name has the form of Ferry's temporary files (" + TempFiles.PREFIX + "…" + TempFiles.SUFFIX + ")");
+                + ": the name has the form of Ferry's temporary files (.ferry-….partial)");
     }
 
     private BasicFileAttributes attributes(SyncPath path, Path p, String action, LinkOption[] links) throws IOException {

@@ -8,7 +8,6 @@ import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.SyncPath;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
@@ -80,25 +79,5 @@ class LocalInternalsTest {
         assertThat(FsProbe.guessFor("ntfs", "Windows 11").caseSensitive()).isFalse();
         assertThat(FsProbe.guessFor("ext4", "Linux")).isEqualTo(new FsProbe.Traits(true, Duration.ofNanos(1), true));
         assertThat(FsProbe.guessFor("apfs", "Mac OS X").caseSensitive()).isFalse();
-    }
-
-    @Test
-    void temporaryNamesFitIn255BytesAndAreRecognised() {
-        String longest = "日".repeat(85); // 255 bytes
-        String temp = TempFiles.newName(longest);
-        assertThat(temp.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
-        assertThat(TempFiles.isTemp(temp)).isTrue();
-        assertThat(TempFiles.isTemp(TempFiles.newName("photo.jpg"))).isTrue();
-        assertThat(TempFiles.newName("a")).isNotEqualTo(TempFiles.newName("a"));
-
-        String emoji = "😀".repeat(100); // 400 bytes, surrogate pairs
-        String cut = TempFiles.truncateUtf8(emoji, 10);
-        assertThat(cut).isEqualTo("😀😀");
-        assertThat(TempFiles.isTemp(TempFiles.newName(emoji))).isTrue();
-
-        for (String user : new String[] {"photo.jpg.partial", ".ferry-x.partial", ".ferry-ABCDEFGHIJKL.x.partial",
-                ".ferry-abcdefghijkl.x.partial.txt", ".ferry-abcdefghijk.x.partial"}) {
-            assertThat(TempFiles.isTemp(user)).as(user).isFalse();
-        }
     }
 }

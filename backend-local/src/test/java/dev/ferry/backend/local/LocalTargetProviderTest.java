@@ -94,12 +94,6 @@ class LocalTargetProviderTest {
                 .hasMessageContaining(option);
     }
 
-    @ParameterizedTest
-    @CsvSource({"PT1H, 3600", "pt30m, 1800", "1h, 3600", "1h30m, 5400", "90s, 90", "2d, 172800", "P1D, 86400"})
-    void durationForms(String text, long seconds) throws InvalidTargetException {
-        assertThat(LocalTargetProvider.parseDuration("tempMaxAge", text)).isEqualTo(Duration.ofSeconds(seconds));
-    }
-
     @Test
     void badLocationsAreRefused() throws IOException {
         LocalTargetProvider provider = new LocalTargetProvider();

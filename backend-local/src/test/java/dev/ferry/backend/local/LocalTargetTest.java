@@ -14,6 +14,7 @@ import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.SyncPath;
+import dev.ferry.api.TemporaryNames;
 import dev.ferry.api.WriteHints;
 import dev.ferry.testkit.Listings;
 import dev.ferry.testkit.TestContent;
@@ -219,7 +220,7 @@ class LocalTargetTest {
     @Test
     void temporaryFilesAreHiddenAndSweptOnceUntouchedForTempMaxAge() throws Exception {
         String name = ".ferry-abcdefghijkl.photo.jpg.partial";
-        assertThat(TempFiles.isTemp(name)).isTrue();
+        assertThat(TemporaryNames.isTemporary(name)).isTrue();
         Path temp = root.resolve(name);
         Files.writeString(temp, "half a photo");
         // A write in flight sets the final (old) mtime just before its rename: that alone must
@@ -245,7 +246,7 @@ class LocalTargetTest {
 
     @Test
     void freshTemporaryFilesAreNotSweptWithTheDefaultAge() throws IOException {
-        Path temp = root.resolve(TempFiles.newName("in-flight.bin"));
+        Path temp = root.resolve(TemporaryNames.newName("in-flight.bin"));
         Files.writeString(temp, "uploading");
         Files.setLastModifiedTime(temp, FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
         Listings.Result listing = Listings.collect(new LocalTarget(root), SyncPath.ROOT);

@@ -1,27 +1,30 @@
-package dev.ferry.backend.local;
+package dev.ferry.api;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Names of the temporary files a write goes through: {@code .ferry-<12 random>.<name>.partial},
- * in the same directory as the final file so the closing rename is atomic.
+ * The one convention for the temporary files an atomic write goes through, on every backend:
+ * {@code .ferry-<12 random>.<name>.partial}, in the same directory as the final file so the
+ * closing rename is atomic. Listings hide such names and sweep stale ones, whichever backend
+ * left them.
  */
-final class TempFiles {
+public final class TemporaryNames {
 
-    static final String PREFIX = ".ferry-";
-    static final String SUFFIX = ".partial";
-    static final int MAX_NAME_BYTES = 255;
+    /** The longest name most file systems and servers take, in UTF-8 bytes. */
+    public static final int MAX_NAME_BYTES = 255;
 
+    private static final String PREFIX = ".ferry-";
+    private static final String SUFFIX = ".partial";
     private static final int RANDOM_CHARS = 12;
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final Pattern TEMP_NAME =
             Pattern.compile("\\.ferry-[0-9a-z]{" + RANDOM_CHARS + "}\\..*\\.partial", Pattern.DOTALL);
 
-    private TempFiles() {}
+    private TemporaryNames() {}
 
     /** A fresh temporary name for a file that will be called {@code finalName}; at most 255 UTF-8 bytes. */
-    static String newName(String finalName) {
+    public static String newName(String finalName) {
         char[] random = new char[RANDOM_CHARS];
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < random.length; i++) {
@@ -31,13 +34,13 @@ final class TempFiles {
         return PREFIX + new String(random) + '.' + truncateUtf8(finalName, budget) + SUFFIX;
     }
 
-    /** Whether {@code name} is one of ours, to hide from listings and sweep when stale. */
-    static boolean isTemp(String name) {
+    /** Whether {@code name} is a temporary name of this convention: hidden, and swept when stale. */
+    public static boolean isTemporary(String name) {
         return name.startsWith(PREFIX) && name.endsWith(SUFFIX) && TEMP_NAME.matcher(name).matches();
     }
 
     /** The longest prefix of {@code s} that fits in {@code maxBytes} of UTF-8, never splitting a code point. */
-    static String truncateUtf8(String s, int maxBytes) {
+    public static String truncateUtf8(String s, int maxBytes) {
         int bytes = 0;
         int i = 0;
         while (i < s.length()) {

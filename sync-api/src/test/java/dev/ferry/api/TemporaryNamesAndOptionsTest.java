@@ -1,0 +1,63 @@
+package dev.ferry.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TemporaryNamesAndOptionsTest {
+
+    @Test
+    void temporaryNamesFitIn255BytesAndAreRecognised() {
+        String longest = "日".repeat(85); // 255 bytes
+        String temp = TemporaryNames.newName(longest);
+        assertThat(temp.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+        assertThat(TemporaryNames.isTemporary(temp)).isTrue();
+        assertThat(TemporaryNames.isTemporary(TemporaryNames.newName("photo.jpg"))).isTrue();
+        assertThat(TemporaryNames.newName("a")).isNotEqualTo(TemporaryNames.newName("a"));
+
+        String emoji = "😀".repeat(100); // 400 bytes, surrogate pairs
+        String cut = TemporaryNames.truncateUtf8(emoji, 10);
+        assertThat(cut).isEqualTo("😀😀");
+        assertThat(TemporaryNames.isTemporary(TemporaryNames.newName(emoji))).isTrue();
+
+        for (String user : new String[] {"photo.jpg.partial", ".ferry-x.partial", ".ferry-ABCDEFGHIJKL.x.partial",
+                ".ferry-abcdefghijkl.x.partial.txt", ".ferry-abcdefghijk.x.partial"}) {
+            assertThat(TemporaryNames.isTemporary(user)).as(user).isFalse();
+        }
+    }
+
+    static TargetSpec spec(String name, String value) {
+        return new TargetSpec(URI.create("x://h/p"), Map.of(name, value));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT1H, 3600", "pt30m, 1800", "1h, 3600", "1h30m, 5400", "90s, 90", "2d, 172800", "P1D, 86400"})
+    void durationForms(String text, long seconds) throws InvalidTargetException {
+        assertThat(spec("t", text).duration("t", Duration.ZERO)).isEqualTo(Duration.ofSeconds(seconds));
+    }
+
+    @Test
+    void badValuesNameTheOption() throws InvalidTargetException {
+        for (String bad : new String[] {"-1h", "1x", "PT-5M", "", "0s"}) {
+            assertThatThrownBy(() -> spec("tempMaxAge", bad).duration("tempMaxAge", Duration.ZERO))
+                    .isInstanceOf(InvalidTargetException.class).hasMessageContaining("tempMaxAge");
+        }
+        assertThat(spec("f", "YES").flag("f", false)).isTrue();
+        assertThat(spec("f", "off").flag("f", true)).isFalse();
+        assertThat(spec("f", "x").flag("g", true)).isTrue();
+        assertThatThrownBy(() -> spec("f", "maybe").flag("f", false)).hasMessageContaining("'f' must be true or false");
+        assertThat(spec("n", "8").number("n", 1, 1, 16)).isEqualTo(8);
+        assertThatThrownBy(() -> spec("n", "99").number("n", 1, 1, 16)).hasMessageContaining("from 1 to 16");
+        assertThatThrownBy(() -> spec("fsynk", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d"))))
+                .hasMessageContaining("unknown option 'fsynk'").hasMessageContaining("known: fsync");
+        spec("FSYNC", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d")));
+    }
+}
