@@ -104,6 +104,29 @@ final class Plans {
         return "rmdir";
     }
 
+    /**
+     * One line after each run of a job:
+     * {@code 12:00:05 ok: copied 3 (1.2 MiB), deleted 0, unchanged 10; next run 12:05:05}.
+     */
+    static String statusLine(dev.ferry.core.SyncJob.Status s, boolean failed) {
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                .withZone(java.time.ZoneId.systemDefault());
+        StringBuilder b = new StringBuilder(s.lastRun().map(time::format).orElse("--:--:--")).append(' ');
+        if (failed) {
+            b.append("failed (").append(s.consecutiveFailures()).append(" in a row): ")
+                    .append(Format.safe(SyncTargets.redact(s.lastError().orElse("unknown error"))));
+        } else {
+            SyncReport r = s.lastReport().orElseThrow();
+            b.append("ok: copied ").append(r.filesCopied()).append(" (").append(Format.bytes(r.bytesCopied()))
+                    .append("), deleted ").append(r.filesDeleted()).append(", unchanged ").append(r.unchangedFiles());
+            if (!r.failures().isEmpty()) {
+                b.append(", ").append(r.failures().size()).append(" failed");
+            }
+        }
+        s.nextRun().ifPresent(t -> b.append(failed ? "; retry " : "; next run ").append(time.format(t)));
+        return b.toString();
+    }
+
     /** The exit code of a dry run: 3 if deletions are withheld, 1 if the scan failed somewhere. */
     static ExitCode exitCode(SyncPlan plan) {
         if (plan.deletionsWithheld().isPresent()) {

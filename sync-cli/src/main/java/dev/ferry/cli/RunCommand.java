@@ -1,18 +1,28 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.SyncTargets;
-
 import dev.ferry.api.SyncTarget;
+import dev.ferry.api.SyncTargets;
 import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;
+import dev.ferry.core.SyncJob;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncPlan;
 import dev.ferry.core.SyncReport;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Option;
 
-/** {@code ferry copy} and {@code ferry sync}: one run from SRC to DST. */
+/**
+ * {@code ferry copy}, {@code sync} and {@code bisync}: one run between SRC and DST, or with
+ * {@code --every} / {@code --watch} a job that keeps running.
+ */
 abstract class RunCommand extends TwoTargetCommand {
 
     @Option(names = {"-n", "--dry-run"}, description = "Show what would be done, change nothing.")
@@ -40,6 +50,24 @@ abstract class RunCommand extends TwoTargetCommand {
     @Option(names = "--retries", paramLabel = "N", description = "Attempts per operation on transient errors "
             + "(default: 5; 1 for no retries).")
     Integer retries;
+
+    @Option(names = "--every", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "Keep running: a run every DURATION (5m, 1h...), a status line after each; "
+                    + "a failing run is retried with growing waits. Stop with Ctrl-C.")
+    Duration every;
+
+    @Option(names = "--watch", description = "Keep running: a run whenever files change below SRC (a local folder), "
+            + "once they have been quiet for --debounce.")
+    boolean watch;
+
+    @Option(names = "--debounce", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            defaultValue = "2s", description = "With --watch: how long changes must be quiet before a run "
+            + "(default: ${DEFAULT-VALUE}).")
+    Duration debounce;
+
+    /** For tests: stop after this many runs of a --every/--watch job. */
+    @Option(names = "--max-runs", hidden = true, defaultValue = "0")
+    int maxRuns;
 
     abstract SyncMode mode();
 
@@ -77,7 +105,64 @@ abstract class RunCommand extends TwoTargetCommand {
                 .retry(retry);
 
         configure(b);
-        return withTargets((env, s, d) -> dryRun ? dryRun(env, s, d, b) : run(env, s, d, b));
+        if ((every != null || watch) && (dryRun || json)) {
+            throw CliException.usage("--every and --watch keep running; they do not go with --dry-run or --json");
+        }
+        return withTargets((env, s, d) -> dryRun ? dryRun(env, s, d, b)
+                : every != null || watch ? runJob(env, s, d, b) : run(env, s, d, b));
+    }
+
+    /** {@code --every} / {@code --watch}: a job that runs until interrupted, a status line per run. */
+    private int runJob(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger count = new AtomicInteger();
+        AtomicBoolean lastFailed = new AtomicBoolean();
+        SyncJob.Builder jb = SyncJob.builder(s).destination(destination, d).options(b.build())
+                .listener(new SyncJob.Listener() {
+                    @Override
+                    public void runEnded(SyncJob.Status status, boolean failed) {
+                        lastFailed.set(failed);
+                        if (!common.quiet || failed) {
+                            env.out().println(Plans.statusLine(status, failed));
+                            env.out().flush();
+                        }
+                        if (maxRuns > 0 && count.incrementAndGet() >= maxRuns) {
+                            done.countDown();
+                        }
+                    }
+                });
+        if (every != null) {
+            jb.every(every);
+        }
+        if (watch) {
+            Path local;
+            try {
+                local = Path.of(URI.create(s.description()));
+            } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                throw CliException.usage("--watch needs a local folder as SRC, not " + s.description());
+            }
+            jb.watch(local, debounce);
+        }
+        Thread hook = new Thread(done::countDown, "ferry-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (SyncJob job = jb.build()) {
+            job.start();
+            if (every == null) {
+                job.trigger(); // watching only: bring things in step first
+            }
+            done.await();
+        } catch (IOException e) {
+            throw fatal(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: that is how we got here
+            }
+        }
+        return lastFailed.get() ? ExitCode.FAILED.code() : ExitCode.OK.code();
     }
 
     private int dryRun(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {

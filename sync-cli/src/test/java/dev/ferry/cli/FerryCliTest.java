@@ -100,6 +100,16 @@ class FerryCliTest {
     }
 
     @Test
+    void everyKeepsRunningAndPrintsAStatusLinePerRun() throws IOException {
+        Result r = ferry("copy", "--every", "1s", "--max-runs", "2", src.toString(), dst.toString());
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out().lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d ok: copied .*")))
+                .hasSize(2).first().satisfies(l -> assertThat(l).contains("copied 3").contains("next run"));
+        assertThat(read(dst.resolve("sub/b.txt"))).isEqualTo("bravo!");
+        assertThat(ferry("sync", "--every", "1m", "--dry-run", src.toString(), dst.toString()).code()).isEqualTo(2);
+    }
+
+    @Test
     void bisyncRejectsAnUnknownConflictPolicy() {
         Result r = ferry("bisync", "--conflict", "coin-toss", src.toString(), dst.toString());
         assertThat(r.code()).isEqualTo(2);
