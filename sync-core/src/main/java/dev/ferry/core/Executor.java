@@ -5,6 +5,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ModTimeSetter;
 import dev.ferry.api.PreconditionFailedException;
+import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
@@ -12,6 +13,7 @@ import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -305,8 +307,86 @@ final class Executor {
         }
     }
 
+    /** Files from this size on go through a target's resumable writes, journaled. */
+    static final long RESUMABLE_FROM = 8L << 20;
+
+    private final Map<SyncTarget, TransferJournal> journals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TransferJournal journal(SyncTarget to) throws IOException {
+        TransferJournal j = journals.get(to);
+        if (j == null) {
+            Path dir = options.stateDirectory().orElseGet(Sync::defaultStateDirectory).resolve("transfers");
+            j = TransferJournal.open(dir.resolve(Sync.hashName(to.description()) + ".journal"));
+            TransferJournal raced = journals.putIfAbsent(to, j);
+            if (raced != null) {
+                j = raced;
+            }
+        }
+        return j;
+    }
+
+    /**
+     * A large file to a target that can resume writes: continues what an earlier process (or
+     * attempt) left, if the source is still the same version; records the write's token before
+     * sending a byte, and drops it once the file is in place.
+     */
+    private Entry copyResumable(SyncTarget from, SyncTarget to, ResumableWriter rw, SyncAction.CopyFile c, Entry src,
+            SyncPath path) throws IOException {
+        TransferJournal journal = journal(to);
+        String key = path + "\u0000" + src.size() + "\u0000" + src.modTime().map(Instant::toString).orElse("")
+                + "\u0000" + src.version().orElse("");
+        WriteHints hints = WriteHints.from(src);
+        ResumableWriter.PartialWrite w = null;
+        long offset = 0;
+        Optional<String> token = journal.token(key);
+        if (token.isPresent()) {
+            w = rw.resume(token.get(), hints).orElse(null);
+            if (w != null) {
+                offset = w.committedBytes();
+                if (offset > src.size()) {
+                    w.abort();
+                    w = null;
+                    offset = 0;
+                }
+            }
+        }
+        if (w == null) {
+            w = rw.begin(path, hints);
+            journal.begun(key, w.token());
+        }
+        AtomicLong sent = new AtomicLong();
+        TransferStream in;
+        try (InputStream raw = from.open(path, offset)) {
+            in = new TransferStream(raw, path.toString(), src.size() - offset, Set.of(), limiter, n -> {
+                sent.addAndGet(n);
+                listener.transferred(c, n);
+            });
+            w.append(in);
+        } catch (IOException | RuntimeException e) {
+            listener.transferred(c, -sent.get());
+            if (!Errors.isTransient(e)) {
+                // Retrying will not help this version of the file: drop what was sent.
+                w.abort();
+                journal.ended(key);
+            }
+            throw e;
+        }
+        Entry written = w.complete();
+        journal.ended(key);
+        if (written.size() != src.size()) {
+            throw new TransientSyncException(path + ": size after copy is " + written.size() + ", expected " + src.size());
+        }
+        filesCopied.incrementAndGet();
+        bytesCopied.addAndGet(in.count());
+        return written;
+    }
+
     private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
             Set<HashAlgorithm> algs) throws IOException {
+        Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
+        if (rw.isPresent() && src.size() >= RESUMABLE_FROM) {
+            return copyResumable(from, to, rw.get(), c, src, path);
+        }
         AtomicLong sent = new AtomicLong();
         Entry written;
         TransferStream in;

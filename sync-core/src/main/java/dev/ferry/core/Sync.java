@@ -148,10 +148,14 @@ public final class Sync {
      */
     Path stateFile(String suffix) {
         Path dir = options.stateDirectory().orElseGet(Sync::defaultStateDirectory);
-        String key = source.description() + "\u0000" + destination.description();
+        return dir.resolve("pairs").resolve(hashName(source.description() + "\u0000" + destination.description()) + suffix);
+    }
+
+    /** A file name for a key (a pair of locations, a target): 20 hex digits of its SHA-256. */
+    static String hashName(String key) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return dir.resolve("pairs").resolve(HexFormat.of().formatHex(h, 0, 10) + suffix);
+            return HexFormat.of().formatHex(h, 0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

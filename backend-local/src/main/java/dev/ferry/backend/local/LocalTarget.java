@@ -12,6 +12,7 @@ import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.PreconditionFailedException;
+import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
@@ -67,7 +68,7 @@ import java.util.Set;
  * {@link Hasher}. Thread-safe.
  */
 public final class LocalTarget
-        implements SyncTarget, ServerSideCopy, ServerSideMove, Appender, ModTimeSetter, Hasher {
+        implements SyncTarget, ServerSideCopy, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter {
 
     /** Copy buffer: large enough for few system calls, small enough to keep memory bounded. */
     static final int BUFFER_SIZE = 64 * 1024;
@@ -362,42 +363,130 @@ public final class LocalTarget
 
     // ---------------------------------------------------------------- writing
 
+    /** A write is a resumable write that runs to its end in one go. */
     @Override
     public Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
+        LocalPartialWrite w = begin(path, hints);
+        boolean done = false;
+        try {
+            w.append(content);
+            Entry e = w.complete();
+            done = true;
+            return e;
+        } finally {
+            if (!done) {
+                w.abort();
+            }
+        }
+    }
+
+    /** Starts a write into a temporary file beside the final one; the token names that file. */
+    @Override
+    public LocalPartialWrite begin(SyncPath path, WriteHints hints) throws IOException {
         Path target = prepareFileDestination(path, "write");
-        Path parent = target.getParent();
-        Path temp = parent.resolve(TemporaryNames.newName(path.name()));
-        boolean moved = false;
+        Path temp = target.getParent().resolve(TemporaryNames.newName(path.name()));
         try {
             Files.createFile(temp);
-            try (BoundedOutputStream out = new BoundedOutputStream(temp, hints.size(), path)) {
+        } catch (IOException e) {
+            throw Errors.map(e, "write", path, root);
+        }
+        return new LocalPartialWrite(path, target, temp, hints);
+    }
+
+    /** Continues a write whose temporary file is still there (it is swept after {@code tempMaxAge}). */
+    @Override
+    public Optional<PartialWrite> resume(String token, WriteHints hints) throws IOException {
+        int slash = token.indexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        String tempName = token.substring(0, slash);
+        SyncPath path;
+        try {
+            path = SyncPath.of(token.substring(slash + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!TemporaryNames.isTemporary(tempName) || path.isRoot()) {
+            return Optional.empty();
+        }
+        Path target = resolve(path, false, "resume a write to");
+        Path temp = target.getParent().resolve(tempName);
+        if (!Files.isRegularFile(temp, NOFOLLOW)) {
+            return Optional.empty();
+        }
+        return Optional.of(new LocalPartialWrite(path, target, temp, hints));
+    }
+
+    /** A write in a temporary file: appended to, then renamed over the final name. */
+    public final class LocalPartialWrite implements PartialWrite {
+        private final SyncPath path;
+        private final Path target;
+        private final Path temp;
+        private final WriteHints hints;
+
+        LocalPartialWrite(SyncPath path, Path target, Path temp, WriteHints hints) {
+            this.path = path;
+            this.target = target;
+            this.temp = temp;
+            this.hints = hints;
+        }
+
+        @Override
+        public String token() {
+            return temp.getFileName() + "/" + path;
+        }
+
+        @Override
+        public long committedBytes() throws IOException {
+            try {
+                return Files.size(temp);
+            } catch (IOException e) {
+                throw Errors.map(e, "resume a write to", path, root);
+            }
+        }
+
+        @Override
+        public void append(InputStream content) throws IOException {
+            long already = committedBytes();
+            long room = hints.size() < 0 ? -1 : hints.size() - already;
+            try (BoundedOutputStream out = new BoundedOutputStream(temp, room, path)) {
                 // transferTo lets a local source hand the bytes over in the kernel.
-                long written = content.transferTo(out);
-                if (hints.size() >= 0 && written != hints.size()) {
-                    throw sizeMismatch(path, written, hints.size());
-                }
+                content.transferTo(out);
                 if (options.fsync()) {
                     out.getChannel().force(true);
                 }
-            }
-            // Before the rename, so no reader ever sees the new content with the wrong time.
-            if (hints.modTime().isPresent()) {
-                Files.setLastModifiedTime(temp, FileTime.from(hints.modTime().get()));
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-        } catch (IOException e) {
-            // Errors the mapping does not know (a remote source's network failure) pass unchanged.
-            throw Errors.map(e, "write", path, root);
-        } finally {
-            if (!moved) {
-                deleteQuietly(temp);
+            } catch (IOException e) {
+                // Errors the mapping does not know (a remote source's network failure) pass unchanged.
+                throw Errors.map(e, "write", path, root);
             }
         }
-        if (options.fsync()) {
-            fsyncDirectory(parent, path);
+
+        @Override
+        public Entry complete() throws IOException {
+            try {
+                long size = Files.size(temp);
+                if (hints.size() >= 0 && size != hints.size()) {
+                    throw sizeMismatch(path, size, hints.size());
+                }
+                // Before the rename, so no reader ever sees the new content with the wrong time.
+                if (hints.modTime().isPresent()) {
+                    Files.setLastModifiedTime(temp, FileTime.from(hints.modTime().get()));
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw Errors.map(e, "write", path, root);
+            }
+            if (options.fsync()) {
+                fsyncDirectory(target.getParent(), path);
+            }
+            return storedEntry(path, target, "write");
         }
-        return storedEntry(path, target, "write");
+
+        @Override
+        public void abort() {
+            deleteQuietly(temp);
+        }
     }
 
     /** Deletes a file or an empty directory; what is absent counts as deleted. */
@@ -690,19 +779,15 @@ public final class LocalTarget
         return Optional.empty();
     }
 
-    /**
-     * Copies with one 64 KiB buffer; stops as soon as the content exceeds {@code expected} (when
-     * known) instead of reading on. Failures of {@code in} come out as {@link SourceFailure}, so
-     * they are not mistaken for failures of this target.
-     */
     /** The temp file's stream; fails as soon as more bytes arrive than were announced. */
     private final class BoundedOutputStream extends FileOutputStream {
         private final long limit;
         private final SyncPath path;
         private long count;
 
+        /** Appends to {@code file}, failing once more than {@code limit} bytes (if not -1) arrive. */
         BoundedOutputStream(Path file, long limit, SyncPath path) throws IOException {
-            super(file.toFile());
+            super(file.toFile(), true);
             this.limit = limit;
             this.path = path;
         }
