@@ -286,7 +286,8 @@ final class Executor {
     private Entry copy(SyncAction.CopyFile c) throws IOException {
         SyncTarget from = on(c.side().other());
         SyncTarget to = on(c.side());
-        Entry src = c.source();
+        // A listing may leave the time out; the copy must still keep it.
+        Entry src = FileComparator.withDetails(from, c.source());
         SyncPath path = src.path();
         if (c.replaced().isPresent()) {
             unchangedSinceScan(to, c.replaced().get());

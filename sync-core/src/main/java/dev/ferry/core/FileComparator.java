@@ -105,9 +105,12 @@ final class FileComparator {
         return canTouch ? Verdict.TOUCH : Verdict.EQUAL;
     }
 
-    /** The entry as {@code stat} tells it when the listing gave no time, else as listed. */
-    private static Entry withDetails(SyncTarget target, Entry listed) throws IOException {
-        if (listed.modTime().isPresent()) {
+    /**
+     * The entry as {@code stat} tells it when the listing gave no time (and the target keeps
+     * times), else as listed.
+     */
+    static Entry withDetails(SyncTarget target, Entry listed) throws IOException {
+        if (listed.modTime().isPresent() || !target.capabilities().keepsModTime()) {
             return listed;
         }
         return target.stat(listed.path()).filter(Entry::isFile).orElse(listed);

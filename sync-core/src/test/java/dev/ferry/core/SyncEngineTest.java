@@ -134,6 +134,12 @@ class SyncEngineTest {
                 .containsExactly("bigger.txt copy SIZE_DIFFERS", "newer.txt copy MODTIME_DIFFERS");
         assertThat(plan.unchangedFiles()).isEqualTo(1);
         assertThat(stats.get()).isEqualTo(2);
+
+        // Downloading from it, a copy still gets the stored time (asked with stat), not "now".
+        objectStore.file("only-there.txt", "o", T2);
+        SyncReport down = Sync.between(objectStore, dst, opts(SyncMode.COPY).build()).run();
+        assertThat(down.failures()).isEmpty();
+        assertThat(dst.mtime("only-there.txt")).isEqualTo(T2);
     }
 
     @Test
