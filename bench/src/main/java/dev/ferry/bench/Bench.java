@@ -27,6 +27,7 @@ final class Bench {
     private final Path work;
     private final Path dataDir;
     private final Path logDir;
+    private Map<String, String> toolEnv = Map.of();
 
     Bench(Options o) {
         this.o = o;
@@ -55,6 +56,7 @@ final class Bench {
         Instant started = Instant.now();
         try (TargetPair pair = TargetPair.create(o.target, work)) {
             pair.start();
+            toolEnv = pair.toolEnv();
             Files.writeString(rcloneConf, pair.rcloneConfig(), StandardCharsets.UTF_8);
             Tool ferry = Tool.ferry(o.ferry);
             Tool rclone = Tool.rclone(o.rclone, rcloneConf);
@@ -118,6 +120,9 @@ final class Bench {
         }
         runScenario(Scenario.INITIAL, d, src, initialTools, dests, report);
         runScenario(Scenario.NOOP, d, src, tools, dests, report);
+        if (pair.downloads()) {
+            runDownload(d, src, tools, dests, pair, report);
+        }
         try {
             runScenario(Scenario.CHANGED, d, src, tools, dests, report);
         } finally {
@@ -150,12 +155,50 @@ final class Bench {
                 Tree before = sc == Scenario.NOOP ? Tree.scan(dst.view(), true) : null;
                 Runner.syncFilesystems();
                 Path logFile = logDir.resolve(d.dirName() + "-" + sc.name().toLowerCase() + "-" + slug(t) + "-" + r + ".log");
-                Runner.Sample s = runner.run(t.command(src, dst), t.unsetEnv(), logFile);
+                Runner.Sample s = runner.run(t.command(src, dst), t.unsetEnv(), toolEnv, logFile);
                 verify(sc, label, t, src, srcTree, dst, before,
                         sc == Scenario.INITIAL ? srcTree.files().keySet() : changed, logFile);
                 log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), warmUp ? "warm-up" : "run " + r,
                         s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
                 if (!warmUp) {
+                    samples.get(t).add(s);
+                }
+            }
+        }
+        samples.forEach((t, list) -> report.add(new Report.Result(d, sc, t.name(), list)));
+    }
+
+    /**
+     * Each tool copies its own (complete, verified) destination back into an empty local
+     * directory, cleared before every run; the result must equal the source, content included.
+     */
+    private void runDownload(Dataset d, Path src, List<Tool> tools, Map<Tool, Destination> dests, TargetPair pair,
+            Report report) throws IOException, InterruptedException {
+        Scenario sc = Scenario.DOWNLOAD;
+        String label = sc.label(d);
+        Map<Tool, List<Runner.Sample>> samples = new LinkedHashMap<>();
+        tools.forEach(t -> samples.put(t, new ArrayList<>()));
+        Tree srcTree = Tree.scan(src, false);
+        for (int r = 0; r < o.runs + 1; r++) {
+            for (int k = 0; k < tools.size(); k++) {
+                Tool t = tools.get((k + r) % tools.size());
+                Path local = work.resolve("download").resolve(d.dirName() + "-" + slug(t));
+                Fs.deleteRecursively(local);
+                Files.createDirectories(local);
+                Runner.syncFilesystems();
+                Path logFile = logDir.resolve(d.dirName() + "-download-" + slug(t) + "-" + r + ".log");
+                Runner.Sample s = runner.run(t.downloadCommand(dests.get(t), local), t.unsetEnv(), pair.toolEnv(), logFile);
+                List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, Tree.scan(local, false), PROBLEM_LIMIT));
+                if (problems.isEmpty()) {
+                    problems.addAll(Tree.contentProblems(src, local, srcTree.files().keySet(), PROBLEM_LIMIT));
+                }
+                if (!problems.isEmpty()) {
+                    throw new BenchFailure(t.name() + " downloaded a wrong tree in \"" + label + "\" (" + local + "):\n  "
+                            + String.join("\n  ", problems) + "\n--- last lines of " + logFile + " ---\n" + Runner.tail(logFile));
+                }
+                log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), r == 0 ? "warm-up" : "run " + r,
+                        s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
+                if (r > 0) {
                     samples.get(t).add(s);
                 }
             }

@@ -32,6 +32,11 @@ final class Runner {
     }
 
     Sample run(List<String> command, Set<String> unsetEnv, Path log) throws IOException, InterruptedException {
+        return run(command, unsetEnv, java.util.Map.of(), log);
+    }
+
+    Sample run(List<String> command, Set<String> unsetEnv, java.util.Map<String, String> setEnv, Path log)
+            throws IOException, InterruptedException {
         Path timeFile = log.resolveSibling(log.getFileName() + ".time");
         Files.deleteIfExists(timeFile);
         List<String> cmd = new ArrayList<>(List.of(timeBin, "-o", timeFile.toString(), "-f", "%e %M %U %S"));
@@ -41,6 +46,7 @@ final class Runner {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         unsetEnv.forEach(pb.environment()::remove);
+        pb.environment().putAll(setEnv);
         long t0 = System.nanoTime();
         Process p = pb.start();
         boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

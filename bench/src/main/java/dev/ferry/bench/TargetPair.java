@@ -28,6 +28,19 @@ interface TargetPair extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Whether the destination is remote, so the bench also times copying it back into an empty
+     * local directory ({@link Scenario#DOWNLOAD}).
+     */
+    default boolean downloads() {
+        return false;
+    }
+
+    /** Environment variables every tool run gets (a config file location, say); never secrets on a command line. */
+    default java.util.Map<String, String> toolEnv() {
+        return java.util.Map.of();
+    }
+
     /** Whether {@code cp -r} into {@link Destination#view()} is a meaningful throughput reference. */
     boolean hasCpReference();
 
@@ -39,8 +52,10 @@ interface TargetPair extends AutoCloseable {
     static TargetPair create(String name, Path work) {
         return switch (name) {
             case "local" -> new LocalPair(work.resolve("dst").resolve("local"));
+            case "ftp" -> new FtpPair(work.resolve("dst").resolve("ftp"));
+            case "s3" -> new S3Pair(work.resolve("dst").resolve("s3"));
             default -> throw new IllegalArgumentException(
-                    "unknown target pair '" + name + "' (implemented: local)");
+                    "unknown target pair '" + name + "' (implemented: local, ftp, s3)");
         };
     }
 }

@@ -62,6 +62,20 @@ record Tool(String name, List<String> template, DstForm dstForm, Set<String> uns
         return out;
     }
 
+    /** The command copying this tool's remote destination {@code from} into the local directory {@code to}. */
+    List<String> downloadCommand(Destination from, Path to) {
+        String src = switch (dstForm) {
+            case FERRY -> from.ferryUri();
+            case RCLONE -> from.rcloneSpec();
+            case LOCAL_VIEW -> from.view().toString();
+        };
+        List<String> out = new ArrayList<>(template.size());
+        for (String w : template) {
+            out.add(w.replace("{src}", src).replace("{dst}", to.toString()));
+        }
+        return out;
+    }
+
     /** The template as one line, for the report. */
     String display() {
         return String.join(" ", template).replace("{src}", "SRC").replace("{dst}", "DST");

@@ -82,6 +82,7 @@ class HarnessPartsTest {
         assertThat(o.datasets).containsExactly("large");
         assertThatThrownBy(() -> Options.parse(new String[] {"--runs", "0"})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Options.parse(new String[] {"--bogus"})).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TargetPair.create("s3", Path.of("w"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TargetPair.create("gopher", Path.of("w"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown target pair");
     }
 }

@@ -165,7 +165,8 @@ public final class SyncTargets {
         if (options.isEmpty()) {
             return spec;
         }
-        Map<String, String> merged = new HashMap<>(spec.options());
+        Map<String, String> merged = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        merged.putAll(spec.options());
         merged.putAll(options);
         return new TargetSpec(spec.location(), merged);
     }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@link #toString()} shows them as {@code ***}.
  *
  * @param location the URI, such as {@code file:///home/me/photos} or {@code ftp://me@host/dir}
- * @param options option values by name
+ * @param options option values by name; names match ignoring case
  */
 public record TargetSpec(URI location, Map<String, String> options) {
 
@@ -34,7 +34,10 @@ public record TargetSpec(URI location, Map<String, String> options) {
         if (userInfo != null && userInfo.contains(":")) {
             throw new IllegalArgumentException("a password belongs in the options map, not the URI");
         }
-        options = Collections.unmodifiableMap(new TreeMap<>(options));
+        // Option names match whatever their case (fsync, FSYNC): one spelling per name.
+        Map<String, String> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        m.putAll(options);
+        options = Collections.unmodifiableMap(m);
     }
 
     /** A spec with no options. */
@@ -166,7 +169,8 @@ public record TargetSpec(URI location, Map<String, String> options) {
 
     /** A copy with one more option (replacing any of the same name). */
     public TargetSpec withOption(String name, String value) {
-        Map<String, String> m = new TreeMap<>(options);
+        Map<String, String> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        m.putAll(options);
         m.put(name, value);
         return new TargetSpec(location, m);
     }

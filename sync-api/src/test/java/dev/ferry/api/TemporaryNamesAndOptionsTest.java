@@ -59,5 +59,6 @@ class TemporaryNamesAndOptionsTest {
         assertThatThrownBy(() -> spec("fsynk", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d"))))
                 .hasMessageContaining("unknown option 'fsynk'").hasMessageContaining("known: fsync");
         spec("FSYNC", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d")));
+        assertThat(spec("FSYNC", "true").flag("fsync", false)).as("names match ignoring case").isTrue();
     }
 }

@@ -1,0 +1,128 @@
+package dev.ferry.backend.ftp;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** The TLS context of a target: the JDK trust store by default, a pinned certificate, or (explicitly) anything. */
+final class Tls {
+
+    private Tls() {}
+
+    /**
+     * Makes one TLS context per control connection from one trust decision. Each connection
+     * needs its own context: JSSE caches client sessions per context by server host and port,
+     * which all connections to one server share, while a server that demands session reuse
+     * wants each data connection to resume its own control connection's session.
+     */
+    static final class Contexts {
+        private final TrustManager trust;
+
+        Contexts(FtpOptions options) throws GeneralSecurityException {
+            this.trust = trustManager(options);
+        }
+
+        SSLContext next() throws GeneralSecurityException {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {trust}, null);
+            return ctx;
+        }
+    }
+
+    static SSLContext context(FtpOptions options) throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {trustManager(options)}, null);
+        return ctx;
+    }
+
+    private static TrustManager trustManager(FtpOptions options) throws GeneralSecurityException {
+        TrustManager tm;
+        if (options.pinnedSha256().isPresent()) {
+            tm = new Pinned(options.pinnedSha256().get());
+        } else if (options.trustAll()) {
+            tm = new Pinned(null);
+        } else {
+            TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            f.init((KeyStore) null);
+            tm = f.getTrustManagers()[0];
+        }
+        return tm;
+    }
+
+    /** Whether host names are checked against the certificate (only when the trust store decides). */
+    static boolean verifiesHostName(FtpOptions options) {
+        return options.pinnedSha256().isEmpty() && !options.trustAll();
+    }
+
+    /** Accepts the one certificate whose SHA-256 is {@code pin}, or any when {@code pin} is null. */
+    static final class Pinned extends X509ExtendedTrustManager implements X509TrustManager {
+        private final byte[] pin;
+
+        Pinned(byte[] pin) {
+            this.pin = pin;
+        }
+
+        private void check(X509Certificate[] chain) throws CertificateException {
+            if (pin == null) {
+                return;
+            }
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("the server sent no certificate");
+            }
+            try {
+                byte[] got = MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
+                if (!MessageDigest.isEqual(got, pin)) {
+                    throw new CertificateException("the server's certificate (SHA-256 " + HexFormat.of().formatHex(got)
+                            + ") is not the pinned one");
+                }
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new CertificateException(e);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("not a server");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

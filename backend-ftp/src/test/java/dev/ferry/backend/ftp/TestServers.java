@@ -1,0 +1,258 @@
+package dev.ferry.backend.ftp;
+
+import dev.ferry.api.SyncTarget;
+import dev.ferry.api.SyncTargets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ftpserver.ConnectionConfigFactory;
+import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.FtpServer;
+import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.Authority;
+import org.apache.ftpserver.ftplet.UserManager;
+import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfigurationFactory;
+import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
+import org.apache.ftpserver.usermanager.impl.BaseUser;
+import org.apache.ftpserver.usermanager.impl.ConcurrentLoginPermission;
+import org.apache.ftpserver.usermanager.impl.WritePermission;
+
+/**
+ * The real FTP servers the tests talk to, each started once per test JVM on a free loopback port
+ * and stopped when it exits: Apache FtpServer in-process (plain and explicit TLS, with a
+ * self-signed certificate made by keytool at test time), and vsftpd as a child process where
+ * {@code /usr/sbin/vsftpd} is installed. Each test gets a fresh directory below the server's root.
+ */
+final class TestServers {
+
+    static final String USER = "ferry";
+    static final String PASSWORD = "s3cret-pass";
+    static final Path VSFTPD = Path.of("/usr/sbin/vsftpd");
+
+    private static final AtomicInteger DIRS = new AtomicInteger();
+    private static Server plain;
+    private static Server tls;
+    private static Server vsftpd;
+    private static Server vsftpdTls;
+
+    private TestServers() {}
+
+    /** A running server: where it is, and the options a target needs. */
+    record Server(String scheme, int port, Path root, String prefix, Map<String, String> options) {
+
+        /** A location URI for a fresh, not yet existing directory below the server's root. */
+        URI freshLocation() {
+            return URI.create(scheme + "://" + options.get("user") + "@127.0.0.1:" + port + prefix + "/t" + DIRS.incrementAndGet());
+        }
+
+        /** Opens a fresh target through the ServiceLoader, as an application would. */
+        SyncTarget freshTarget(Map<String, String> extra) throws IOException {
+            Map<String, String> o = new TreeMap<>(options);
+            o.putAll(extra);
+            return SyncTargets.load().open(freshLocation().toString(), o);
+        }
+    }
+
+    /** Apache FtpServer, plain FTP. */
+    static synchronized Server apachePlain() throws Exception {
+        if (plain == null) {
+            plain = startApache(false);
+        }
+        return plain;
+    }
+
+    /** Apache FtpServer, explicit TLS, its certificate pinned by the client. */
+    static synchronized Server apacheTls() throws Exception {
+        if (tls == null) {
+            tls = startApache(true);
+        }
+        return tls;
+    }
+
+    /** vsftpd (LIST only, two-argument MDTM), or null where it is not installed. */
+    static synchronized Server vsftpd() throws Exception {
+        if (vsftpd == null && Files.isExecutable(VSFTPD)) {
+            vsftpd = startVsftpd(false);
+        }
+        return vsftpd;
+    }
+
+    /**
+     * vsftpd with explicit TLS and its default {@code require_ssl_reuse=YES}: every data
+     * connection must resume the control connection's TLS session. Null where not installed.
+     */
+    static synchronized Server vsftpdTls() throws Exception {
+        if (vsftpdTls == null && Files.isExecutable(VSFTPD)) {
+            vsftpdTls = startVsftpd(true);
+        }
+        return vsftpdTls;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Server startApache(boolean withTls) throws Exception {
+        Path root = Files.createTempDirectory("ferry-ftpserver");
+        int port = freePort();
+        FtpServerFactory sf = new FtpServerFactory();
+        ListenerFactory lf = new ListenerFactory();
+        lf.setServerAddress("127.0.0.1");
+        lf.setPort(port);
+        lf.setIdleTimeout(120);
+        DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
+        data.setPassiveAddress("127.0.0.1");
+        data.setPassivePorts("0");
+        data.setIdleTime(120);
+        lf.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+        Map<String, String> options = new TreeMap<>();
+        options.put("user", USER);
+        options.put("password", PASSWORD);
+        if (withTls) {
+            Path ks = root.resolveSibling(root.getFileName() + ".p12");
+            String fingerprint = selfSignedKeystore(ks);
+            SslConfigurationFactory ssl = new SslConfigurationFactory();
+            ssl.setKeystoreFile(ks.toFile());
+            ssl.setKeystorePassword("changeit");
+            ssl.setKeystoreType("PKCS12");
+            lf.setSslConfiguration(ssl.createSslConfiguration());
+            lf.setImplicitSsl(false);
+            options.put("pinnedCertificate", fingerprint);
+        }
+        sf.addListener("default", lf.createListener());
+        ConnectionConfigFactory cc = new ConnectionConfigFactory();
+        cc.setMaxLogins(200);
+        cc.setMaxThreads(0);
+        cc.setLoginFailureDelay(0);
+        sf.setConnectionConfig(cc.createConnectionConfig());
+        UserManager um = new PropertiesUserManagerFactory().createUserManager();
+        BaseUser user = new BaseUser();
+        user.setName(USER);
+        user.setPassword(PASSWORD);
+        user.setHomeDirectory(root.toString());
+        List<Authority> auth = new ArrayList<>();
+        auth.add(new WritePermission());
+        auth.add(new ConcurrentLoginPermission(200, 200));
+        user.setAuthorities(auth);
+        um.save(user);
+        sf.setUserManager(um);
+        FtpServer server = sf.createServer();
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return new Server(withTls ? "ftps" : "ftp", port, root, "", Map.copyOf(options));
+    }
+
+    /** A PKCS#12 keystore with a self-signed certificate for 127.0.0.1; returns its SHA-256 fingerprint. */
+    static String selfSignedKeystore(Path ks) throws Exception {
+        Files.deleteIfExists(ks);
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "ftp", "-keyalg", "RSA",
+                "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "3",
+                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Certificate cert = store.getCertificate("ftp");
+        return HexFormat.ofDelimiter(":").formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+    }
+
+    /** Writes the key and certificate of a keystore made by {@link #selfSignedKeystore} as PEM files. */
+    static void writePem(Path ks, Path certPem, Path keyPem) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(certPem, "-----BEGIN CERTIFICATE-----\n"
+                + b64.encodeToString(store.getCertificate("ftp").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
+                + b64.encodeToString(store.getKey("ftp", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    }
+
+    private static Server startVsftpd(boolean withTls) throws Exception {
+        Path work = Files.createTempDirectory("ferry-vsftpd");
+        // vsftpd refuses an anonymous root the anonymous user can write to: it writes below pub/.
+        Path chroot = work.resolve("root");
+        Path root = chroot.resolve("pub");
+        Files.createDirectories(root);
+        Path empty = work.resolve("empty");
+        Files.createDirectories(empty);
+        var lookup = root.getFileSystem().getUserPrincipalLookupService();
+        String anonUser = "ftp";
+        try {
+            Files.setOwner(root, lookup.lookupPrincipalByName(anonUser));
+        } catch (IOException e) {
+            anonUser = "nobody";
+            Files.setOwner(root, lookup.lookupPrincipalByName(anonUser));
+        }
+        int port = freePort();
+        int pasv = 20000 + (int) (ProcessHandle.current().pid() % 10) * 400 + (withTls ? 5000 : 0); // below the ephemeral range
+        String conf = String.join("\n",
+                "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=" + port,
+                "background=NO", "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO",
+                "nopriv_user=nobody", "secure_chroot_dir=" + empty,
+                "anonymous_enable=YES", "local_enable=NO", "no_anon_password=YES", "anon_root=" + chroot,
+                "ftp_username=" + anonUser, "write_enable=YES", "anon_upload_enable=YES",
+                "anon_mkdir_write_enable=YES", "anon_other_write_enable=YES", "anon_world_readable_only=NO",
+                "anon_umask=022", "allow_writeable_chroot=YES", "force_dot_files=YES", "utf8_filesystem=YES",
+                "pasv_enable=YES", "pasv_address=127.0.0.1", "pasv_min_port=" + pasv, "pasv_max_port=" + (pasv + 399),
+                "connect_from_port_20=NO", "max_clients=0", "max_per_ip=0", "use_localtime=NO",
+                "xferlog_enable=NO", "idle_session_timeout=600", "data_connection_timeout=300",
+                "delay_failed_login=0", "delay_successful_login=0", "mdtm_write=YES", "");
+        Map<String, String> options = new TreeMap<>(Map.of("user", "anonymous"));
+        if (withTls) {
+            Path ks = work.resolve("server.p12");
+            options.put("pinnedCertificate", selfSignedKeystore(ks));
+            writePem(ks, work.resolve("cert.pem"), work.resolve("key.pem"));
+            conf += String.join("\n", "ssl_enable=YES", "allow_anon_ssl=YES", "force_anon_logins_ssl=YES",
+                    "force_anon_data_ssl=YES", "require_ssl_reuse=YES", "ssl_ciphers=HIGH",
+                    "rsa_cert_file=" + work.resolve("cert.pem"), "rsa_private_key_file=" + work.resolve("key.pem"), "");
+        }
+        Path confFile = work.resolve("vsftpd.conf");
+        Files.writeString(confFile, conf);
+        Process p = new ProcessBuilder(VSFTPD.toString(), confFile.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("vsftpd.out").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                break;
+            } catch (IOException e) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("vsftpd did not start: "
+                            + Files.readString(work.resolve("vsftpd.out")));
+                }
+                Thread.sleep(50);
+            }
+        }
+        return new Server(withTls ? "ftps" : "ftp", port, root, "/pub", Map.copyOf(options));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ferry.backend.s3;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Settings of an {@link S3Target}. {@link #toString()} never shows the secret key.
+ *
+ * @param endpoint the S3-compatible endpoint ({@code http://127.0.0.1:9000}); empty for AWS
+ * @param region the signing region; empty to use the SDK's region chain (us-east-1 if it finds none)
+ * @param pathStyle path-style addressing ({@code host/bucket/key}); on by default with an endpoint
+ * @param accessKey the access key id; empty to use the SDK's default credential chain
+ * @param secretKey the secret access key, with {@code accessKey}
+ * @param storageClass the storage class of new objects ({@code STANDARD_IA}...), if any
+ * @param sse server-side encryption of new objects ({@code AES256}, {@code aws:kms}), if any
+ * @param multipartCutoff objects larger than this are uploaded in parts
+ * @param partSize the size of each part (at least 5 MiB)
+ * @param uploadConcurrency parts in flight (and part buffers held) at once across this target
+ * @param copyCutoff server-side copies larger than this use multipart copy (at most 5 GiB)
+ * @param directoryMarkers whether empty directories are kept as zero-byte {@code dir/} objects
+ * @param conditionalWrites whether the store honours If-None-Match/If-Match atomically; empty
+ *     for auto (true for AWS, false for other endpoints)
+ * @param listModTimes whether listings read each object's stored modification time (a HEAD per
+ *     object) instead of leaving it for the engine to stat when a comparison needs it
+ * @param listChunk keys per ListObjectsV2 page (1 to 1000)
+ */
+public record S3TargetOptions(
+        Optional<URI> endpoint,
+        Optional<String> region,
+        boolean pathStyle,
+        Optional<String> accessKey,
+        Optional<String> secretKey,
+        Optional<String> storageClass,
+        Optional<String> sse,
+        long multipartCutoff,
+        int partSize,
+        int uploadConcurrency,
+        long copyCutoff,
+        boolean directoryMarkers,
+        Optional<Boolean> conditionalWrites,
+        boolean listModTimes,
+        int listChunk) {
+
+    /** 5 MiB: the smallest part S3 accepts (but for the last). */
+    public static final int MIN_PART_SIZE = 5 << 20;
+    /** 5 GiB: the largest single PUT or CopyObject. */
+    public static final long MAX_SINGLE = 5L << 30;
+
+    /** Defaults for AWS with the SDK's credential chain. */
+    public static final S3TargetOptions DEFAULTS = new S3TargetOptions(Optional.empty(), Optional.empty(), false,
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), true, 1000);
+
+    /** Validates. */
+    public S3TargetOptions {
+        if (partSize < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("partSize must be at least 5 MiB");
+        }
+        if (multipartCutoff < 1 || multipartCutoff > MAX_SINGLE) {
+            throw new IllegalArgumentException("multipartCutoff must be between 1 byte and 5 GiB");
+        }
+        if (uploadConcurrency < 1) {
+            throw new IllegalArgumentException("uploadConcurrency must be positive");
+        }
+        if (copyCutoff < MIN_PART_SIZE || copyCutoff > MAX_SINGLE) {
+            throw new IllegalArgumentException("copyCutoff must be between 5 MiB and 5 GiB");
+        }
+        if (listChunk < 1 || listChunk > 1000) {
+            throw new IllegalArgumentException("listChunk must be between 1 and 1000");
+        }
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            throw new IllegalArgumentException("give both accessKey and secretKey, or neither");
+        }
+    }
+
+    /** Whether conditional writes are taken as honoured atomically. */
+    boolean conditionalWritesHonoured() {
+        return conditionalWrites.orElseGet(() -> endpoint.isEmpty()
+                || endpoint.get().getHost() != null && endpoint.get().getHost().endsWith(".amazonaws.com"));
+    }
+
+    @Override
+    public String toString() {
+        return "S3TargetOptions[endpoint=" + endpoint.map(URI::toString).orElse("AWS") + ", region=" + region.orElse("auto")
+                + ", pathStyle=" + pathStyle + ", accessKey=" + accessKey.orElse("(default chain)")
+                + ", secretKey=" + (secretKey.isPresent() ? "***" : "(default chain)")
+                + ", storageClass=" + storageClass.orElse("default") + ", sse=" + sse.orElse("none")
+                + ", multipartCutoff=" + multipartCutoff + ", partSize=" + partSize
+                + ", uploadConcurrency=" + uploadConcurrency + ", copyCutoff=" + copyCutoff
+                + ", directoryMarkers=" + directoryMarkers + ", conditionalWrites=" + conditionalWrites.map(String::valueOf).orElse("auto")
+                + ", listModTimes=" + listModTimes + ", listChunk=" + listChunk + "]";
+    }
+}
