@@ -2,6 +2,7 @@ package dev.ferry.backend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.api.ForwardingTarget;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargets;
@@ -52,7 +53,7 @@ class ResumeTest {
         try (LocalTarget real = new LocalTarget(tmp.resolve("src"));
                 SyncTarget dst = SyncTargets.load().open(tmp.resolve("dst").toString())) {
             // A source whose first read dies after 14 MiB, as a network would.
-            SyncTarget src = new DelegatingTarget(real) {
+            SyncTarget src = new ForwardingTarget(real) {
                 @Override
                 public InputStream open(SyncPath path, long offset) throws IOException {
                     InputStream in = real.open(path, offset);
