@@ -111,9 +111,54 @@ final class TestServers {
         }
     }
 
+    /** An Apache FtpServer (plain) a test may stop and start again on the same port: an outage. */
+    static final class Stoppable {
+        final Server server;
+        private FtpServer running;
+
+        private Stoppable(Server server, FtpServer running) {
+            this.server = server;
+            this.running = running;
+        }
+
+        synchronized void stop() {
+            running.stop();
+        }
+
+        /** Starts a new server on the same port and root (a stopped server cannot start again). */
+        synchronized void start() throws Exception {
+            running = apacheFactory(server.root(), server.port(), false, new TreeMap<>()).createServer();
+            running.start();
+        }
+    }
+
+    /** A fresh plain Apache FtpServer of the test's own, to be stopped and started. */
+    static Stoppable stoppableApache() throws Exception {
+        Path root = Files.createTempDirectory("ferry-ftpserver");
+        int port = freePort();
+        Map<String, String> options = new TreeMap<>();
+        FtpServerFactory sf = apacheFactory(root, port, false, options);
+        FtpServer server = sf.createServer();
+        server.start();
+        Stoppable s = new Stoppable(new Server("ftp", port, root, "", Map.copyOf(options)), server);
+        Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+        return s;
+    }
+
     private static Server startApache(boolean withTls) throws Exception {
         Path root = Files.createTempDirectory("ferry-ftpserver");
         int port = freePort();
+        Map<String, String> options = new TreeMap<>();
+        FtpServerFactory sf = apacheFactory(root, port, withTls, options);
+        FtpServer server = sf.createServer();
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return new Server(withTls ? "ftps" : "ftp", port, root, "", Map.copyOf(options));
+    }
+
+    /** The server's set-up, filling in the options a target needs to reach it. */
+    private static FtpServerFactory apacheFactory(Path root, int port, boolean withTls, Map<String, String> options)
+            throws Exception {
         FtpServerFactory sf = new FtpServerFactory();
         ListenerFactory lf = new ListenerFactory();
         lf.setServerAddress("127.0.0.1");
@@ -124,7 +169,6 @@ final class TestServers {
         data.setPassivePorts("0");
         data.setIdleTime(120);
         lf.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
-        Map<String, String> options = new TreeMap<>();
         options.put("user", USER);
         options.put("password", PASSWORD);
         if (withTls) {
@@ -155,10 +199,7 @@ final class TestServers {
         user.setAuthorities(auth);
         um.save(user);
         sf.setUserManager(um);
-        FtpServer server = sf.createServer();
-        server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-        return new Server(withTls ? "ftps" : "ftp", port, root, "", Map.copyOf(options));
+        return sf;
     }
 
     /** A PKCS#12 keystore with a self-signed certificate for 127.0.0.1; returns its SHA-256 fingerprint. */
