@@ -3,13 +3,12 @@ package dev.ferry.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Local directory → vsftpd on a loopback port, the same server for both tools. vsftpd (Debian
@@ -84,23 +83,7 @@ final class FtpPair implements TargetPair {
         Files.writeString(confFile, conf, StandardCharsets.UTF_8);
         server = new ProcessBuilder(VSFTPD.toString(), confFile.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("vsftpd.out").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                if (!server.isAlive() || System.nanoTime() > deadline) {
-                    close();
-                    throw new IOException("vsftpd did not start: " + Files.readString(work.resolve("vsftpd.out")));
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-        }
+        LoopbackServer.awaitListening(server, port, Duration.ofSeconds(15), work.resolve("vsftpd.out"), "vsftpd");
     }
 
     @Override
@@ -169,15 +152,7 @@ final class FtpPair implements TargetPair {
     @Override
     public void close() throws IOException {
         if (server != null) {
-            try (Stream<ProcessHandle> children = server.descendants()) {
-                children.forEach(ProcessHandle::destroy);
-            }
-            server.destroy();
-            try {
-                server.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            LoopbackServer.stop(server);
             server = null;
         }
     }

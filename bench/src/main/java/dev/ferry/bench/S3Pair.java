@@ -3,13 +3,12 @@ package dev.ferry.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Local directory → S3Proxy (filesystem store, AWS V2/V4 authentication) on a loopback port, the
@@ -84,23 +83,7 @@ final class S3Pair implements TargetPair {
                 .redirectErrorStream(true).redirectOutput(work.resolve("s3proxy.out").toFile());
         pb.environment().put("LOG_LEVEL", "warn");
         server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                if (!server.isAlive() || System.nanoTime() > deadline) {
-                    close();
-                    throw new IOException("S3Proxy did not start: " + Files.readString(work.resolve("s3proxy.out")));
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-        }
+        LoopbackServer.awaitListening(server, port, Duration.ofSeconds(60), work.resolve("s3proxy.out"), "S3Proxy");
     }
 
     private Path secretFile(String name, String content) throws IOException {
@@ -164,14 +147,7 @@ final class S3Pair implements TargetPair {
     @Override
     public void close() throws IOException {
         if (server != null) {
-            server.destroy();
-            try {
-                if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                    server.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            LoopbackServer.stop(server);
             server = null;
         }
     }
