@@ -300,9 +300,9 @@ final class TwoWayPlanner {
 
     private void copy(Entry from, Optional<Entry> replaced, SyncAction.Reason reason, Side to) {
         copies.add(new SyncAction.CopyFile(from, replaced, reason, to));
-        keptOn(to).add(from.path().parent());
-        keepAncestors(keptOn(to.other()), from.path().parent());
-        keepAncestors(keptOn(to), from.path().parent());
+        // Its directory stays on both sides (keepAncestors relies on every insert marking the
+        // whole chain up to the root).
+        keep(from.path().parent());
     }
 
     private void conflict(SyncPath dir, Entry ea, Entry eb, Map<String, Entry> la, Map<String, Entry> lb) {

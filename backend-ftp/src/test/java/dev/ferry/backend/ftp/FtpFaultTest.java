@@ -13,7 +13,6 @@ import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
 import dev.ferry.testkit.Listings;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
