@@ -11,6 +11,7 @@ import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncReport;
+import dev.ferry.testkit.KilledSync;
 import dev.ferry.testkit.TestContent;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -91,21 +92,15 @@ class ResumeTest {
         bigFile(tmp.resolve("src/video.bin"), size);
         Path dst = tmp.resolve("dst");
         Path state = tmp.resolve("state");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ResumeChild.class.getName(),
-                tmp.resolve("src").toString(), dst.toString(), state.toString(), String.valueOf(40_000_000L))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
-        try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partialSize(dst) < size / 2) {
-                assertThat(child.isAlive()).as("child died early: %s", Files.exists(tmp.resolve("child.log"))
-                        ? Files.readString(tmp.resolve("child.log")) : "").isTrue();
-                assertThat(System.nanoTime()).as("child too slow").isLessThan(deadline);
-                Thread.sleep(20);
+        Process child = KilledSync.start(KilledSync.Location.of(tmp.resolve("src").toString()),
+                KilledSync.Location.of(dst.toString()), state, 40_000_000L, tmp.resolve("child"));
+        KilledSync.killWhen(child, () -> {
+            try {
+                return partialSize(dst);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } finally {
-            child.destroyForcibly().waitFor(); // kill -9: no cleanup, no state save
-        }
+        }, size / 2, Duration.ofSeconds(60), tmp.resolve("child"));
         long left = partialSize(dst);
         assertThat(left).as("a partial file is left, invisible").isBetween(size / 2, size - 1);
         assertThat(dst.resolve("video.bin")).doesNotExist();
