@@ -38,6 +38,7 @@ final class Planner {
     private final Instant now;
     private final FileComparator comparator;
     private final Retrier retrier;
+    private final CopyMemory memory;
 
     private final Queue<SyncAction> clashDeletes = new ConcurrentLinkedQueue<>();
     private final Queue<SyncAction.MakeDirectory> makeDirs = new ConcurrentLinkedQueue<>();
@@ -54,6 +55,12 @@ final class Planner {
     private March march;
 
     Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier) {
+        this(source, destination, options, retrier, null);
+    }
+
+    /** @param memory what earlier runs copied, where times cannot tell (see {@link CopyMemory}); or null */
+    Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier, CopyMemory memory) {
+        this.memory = memory;
         this.retrier = retrier;
         this.source = source;
         this.destination = destination;
@@ -169,6 +176,14 @@ final class Planner {
                 failures.add(new SyncFailure(s.path().toString(), SyncFailure.Stage.COMPARE, Errors.describe(e),
                         Errors.isTransient(e)));
                 return;
+            }
+            if (memory != null && v == FileComparator.Verdict.EQUAL) {
+                if (!memory.unchanged(s, d).orElse(true)) {
+                    copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.CHANGED));
+                    return;
+                }
+            } else if (memory != null) {
+                memory.copying(s.path());
             }
             switch (v) {
                 case EQUAL -> unchanged.incrementAndGet();

@@ -36,6 +36,30 @@ record StateRecord(SyncPath path, EntryKind kind, Snapshot a, Snapshot b) {
         return new StateRecord(a.path(), a.kind(), Snapshot.of(a), Snapshot.of(b));
     }
 
+    /** Whether a side's entry is not what the state remembers for that side. */
+    static boolean changed(Entry now, StateRecord.Snapshot then) {
+        if (now == null) {
+            return true;
+        }
+        if (now.size() != then.size()) {
+            return true;
+        }
+        if (now.version().isPresent() && then.version() != null) {
+            return !now.version().get().equals(then.version());
+        }
+        Optional<Instant> t = then.modTime();
+        if (now.modTime().isPresent() && t.isPresent() && !now.modTime().get().equals(t.get())) {
+            return true;
+        }
+        for (Map.Entry<HashAlgorithm, String> h : then.hashes().entrySet()) {
+            Optional<String> mine = now.hash(h.getKey());
+            if (mine.isPresent() && !mine.get().equals(h.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * One side's view of a synced path: enough to tell later whether it changed.
      *

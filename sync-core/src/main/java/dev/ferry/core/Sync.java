@@ -29,6 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * advances the state only for actions that finished: a run that dies at any point is simply
  * run again.
  *
+ * <p>A one-way run to or from a target that keeps no modification times (a plain WebDAV
+ * server) likewise remembers what it copied, in the same directory, so that an edit keeping the
+ * size is still seen and an unchanged file is not sent again on every run.
+ *
  * <p>The targets stay open and belong to the caller. A {@code Sync} may be run again; each run
  * scans afresh.
  */
@@ -67,6 +71,13 @@ public final class Sync {
                 return new TwoWayPlanner(source, destination, options, newRetrier(), store.records()).plan().plan();
             }
         }
+        if (CopyMemory.needed(source, destination, options)) {
+            try (PairLock lock = PairLock.acquire(stateFile(".lock"))) {
+                // Judged by the memory but not updated: a dry run changes nothing anywhere.
+                return new Planner(source, destination, options, newRetrier(), CopyMemory.load(stateFile(".copies")))
+                        .plan();
+            }
+        }
         return new Planner(source, destination, options, newRetrier()).plan();
     }
 
@@ -80,7 +91,20 @@ public final class Sync {
             throw new IllegalArgumentException("a two-way plan is carried out by run(), which keeps the state");
         }
         options.listener().planned(plan);
-        return new Executor(source, destination, options, newRetrier()).execute(plan, Instant.now(options.clock()));
+        Instant started = Instant.now(options.clock());
+        if (CopyMemory.needed(source, destination, options)) {
+            // Remember the copies, or the next run would take them for changes and copy again.
+            try (PairLock lock = PairLock.acquire(stateFile(".lock"))) {
+                CopyMemory memory = CopyMemory.load(stateFile(".copies"));
+                SyncReport report = new Executor(source, destination, options, newRetrier(), memory.observer(), false)
+                        .execute(plan, started);
+                memory.save();
+                return report;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot keep the record of copies for " + this, e);
+            }
+        }
+        return new Executor(source, destination, options, newRetrier()).execute(plan, started);
     }
 
     /**
@@ -94,9 +118,28 @@ public final class Sync {
         if (options.mode() == SyncMode.TWO_WAY) {
             return runTwoWay(started, retrier);
         }
+        if (CopyMemory.needed(source, destination, options)) {
+            return runRemembering(started, retrier);
+        }
         SyncPlan plan = new Planner(source, destination, options, retrier).plan();
         options.listener().planned(plan);
         return new Executor(source, destination, options, retrier).execute(plan, started);
+    }
+
+    /** A one-way run where times cannot tell whether a file changed: see {@link CopyMemory}. */
+    private SyncReport runRemembering(Instant started, Retrier retrier) throws IOException {
+        try (PairLock lock = PairLock.acquire(stateFile(".lock"))) {
+            CopyMemory memory = CopyMemory.load(stateFile(".copies"));
+            SyncPlan plan = new Planner(source, destination, options, retrier, memory).plan();
+            memory.planned();
+            options.listener().planned(plan);
+            SyncReport report = new Executor(source, destination, options, retrier, memory.observer(), false)
+                    .execute(plan, started);
+            if (!plan.actions().isEmpty()) {
+                memory.save();
+            }
+            return report;
+        }
     }
 
     private SyncReport runTwoWay(Instant started, Retrier retrier) throws IOException {

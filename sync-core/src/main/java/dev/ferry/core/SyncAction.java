@@ -42,7 +42,10 @@ public sealed interface SyncAction {
         HASH_DIFFERS,
         /** A directory stands where the source has a file (mirror only). */
         REPLACES_DIRECTORY,
-        /** Two-way: the file changed on the side copied from since the last run. */
+        /**
+         * The file changed on the side copied from since the last run: two-way, or one-way where
+         * times cannot tell and the run remembers what it copied.
+         */
         CHANGED,
         /** Two-way: it changed on the side copied from and was deleted on the other: a deletion never beats a change. */
         RESTORES_DELETED,

@@ -244,8 +244,8 @@ final class TwoWayPlanner {
         if (eb != null) {
             filesOnB.incrementAndGet();
         }
-        boolean changedA = s == null ? ea != null : changed(ea, s.a());
-        boolean changedB = s == null ? eb != null : changed(eb, s.b());
+        boolean changedA = s == null ? ea != null : StateRecord.changed(ea, s.a());
+        boolean changedB = s == null ? eb != null : StateRecord.changed(eb, s.b());
         if (s != null && !changedA && !changedB) {
             unchanged.incrementAndGet();
             keep(dir);
@@ -362,30 +362,6 @@ final class TwoWayPlanner {
             c = Long.compare(ea.size(), eb.size());
         }
         return c >= 0 ? Side.SOURCE : Side.DESTINATION;
-    }
-
-    /** Whether a side's entry is not what the state remembers for that side. */
-    static boolean changed(Entry now, StateRecord.Snapshot then) {
-        if (now == null) {
-            return true;
-        }
-        if (now.size() != then.size()) {
-            return true;
-        }
-        if (now.version().isPresent() && then.version() != null) {
-            return !now.version().get().equals(then.version());
-        }
-        Optional<Instant> t = then.modTime();
-        if (now.modTime().isPresent() && t.isPresent() && !now.modTime().get().equals(t.get())) {
-            return true;
-        }
-        for (Map.Entry<dev.ferry.api.HashAlgorithm, String> h : then.hashes().entrySet()) {
-            Optional<String> mine = now.hash(h.getKey());
-            if (mine.isPresent() && !mine.get().equals(h.getValue())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code name.sync-conflict-YYYYMMDD-HHMMSS-<id>.ext}, Syncthing's naming. */

@@ -45,6 +45,13 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
     boolean exists = true;
     /** Whether listings carry each file's MD5, as an object store's ETag does. */
     boolean listsHashes;
+    /**
+     * Whether this is a server that keeps no times (plain WebDAV): each write is stamped with
+     * the time it arrived and a new ETag, whatever the hints say.
+     */
+    boolean stampsWrites;
+    private final Map<SyncPath, String> etags = new ConcurrentHashMap<>();
+    private final AtomicInteger etagCounter = new AtomicInteger();
 
     MemoryTarget(String name) {
         this.name = name;
@@ -136,7 +143,7 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
         if (n.dir) {
             return Entry.directory(p).build();
         }
-        Entry.Builder b = Entry.file(p, n.data.length).modTime(n.mtime);
+        Entry.Builder b = Entry.file(p, n.data.length).modTime(n.mtime).version(etags.get(p));
         if (listsHashes) {
             b.hash(HashAlgorithm.MD5, HashAlgorithm.hex(HashAlgorithm.MD5.newDigest().digest(n.data)));
         }
@@ -173,7 +180,12 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
             throw new PermanentSyncException("a directory is in the way: " + path);
         }
         mkdirs(path.parent());
-        nodes.put(path, new Node(false, data, hints.modTime().orElse(Instant.now())));
+        if (stampsWrites) {
+            nodes.put(path, new Node(false, data, Instant.now()));
+            etags.put(path, "\"etag-" + etagCounter.incrementAndGet() + "\"");
+        } else {
+            nodes.put(path, new Node(false, data, hints.modTime().orElse(Instant.now())));
+        }
         writes.incrementAndGet();
         return toEntry(path, nodes.get(path));
     }
@@ -189,6 +201,7 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
             throw new PermanentSyncException("directory not empty: " + path);
         }
         nodes.remove(path);
+        etags.remove(path);
     }
 
     @Override

@@ -1,0 +1,105 @@
+package dev.ferry.core;
+
+import dev.ferry.api.Entry;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.SyncTarget;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * What a one-way run remembers when a side cannot keep modification times (a plain WebDAV
+ * server stamps every upload with the time it arrived): for each file, the source as it was
+ * copied and the destination as the copy left it (its ETag or upload time). A later run then
+ * tells an edit that kept the size (the source moved on from what was copied) and a
+ * destination changed behind its back (another ETag) from a file that is simply in step,
+ * instead of trusting sizes as rclone does there, or copying everything every time.
+ *
+ * <p>A file met on both sides with no memory yet (the first run, a memory lost) is judged by
+ * size, and by listed hashes where both sides have them, and remembered as it is: the first run
+ * over an existing tree uploads nothing it cannot tell apart.
+ *
+ * <p>Kept in the same binary format as two-way state, in the pair's state directory
+ * ({@code pairs/<hash>.copies}); each finished copy is journaled at once, so a run killed
+ * half-way remembers what it did.
+ */
+final class CopyMemory {
+
+    private final StateStore store;
+    private final Queue<StateRecord> confirmed = new ConcurrentLinkedQueue<>();
+    private final Set<SyncPath> seen = ConcurrentHashMap.newKeySet();
+
+    private CopyMemory(StateStore store) {
+        this.store = store;
+    }
+
+    /** Whether a one-way run between these targets needs a memory: times don't tell there. */
+    static boolean needed(SyncTarget source, SyncTarget destination, SyncOptions options) {
+        return options.mode() != SyncMode.TWO_WAY && options.compare() == CompareMode.SIZE_AND_MODTIME
+                && !(source.capabilities().keepsModTime() && destination.capabilities().keepsModTime());
+    }
+
+    static CopyMemory load(Path file) throws IOException {
+        return new CopyMemory(StateStore.load(file));
+    }
+
+    /**
+     * Judges a file that the comparator found equal by what it could see. Empty when there is no
+     * memory of it (then it is remembered as it is now); else whether it is still as copied.
+     */
+    Optional<Boolean> unchanged(Entry source, Entry destination) {
+        seen.add(source.path());
+        StateRecord r = store.records().get(source.path());
+        if (r == null) {
+            confirmed.add(StateRecord.of(source, destination));
+            return Optional.empty();
+        }
+        return Optional.of(!StateRecord.changed(source, r.a()) && !StateRecord.changed(destination, r.b()));
+    }
+
+    /** Notes a file present on both sides that the plan copies: its memory stays until the copy succeeds. */
+    void copying(SyncPath path) {
+        seen.add(path);
+    }
+
+    /**
+     * After planning: takes in the files first met in this run and forgets files no longer on
+     * both sides (deleted, excluded), then saves.
+     */
+    void planned() throws IOException {
+        List<SyncPath> gone = new ArrayList<>();
+        for (SyncPath p : store.records().keySet()) {
+            if (!seen.contains(p)) {
+                gone.add(p);
+            }
+        }
+        if (!gone.isEmpty() || !confirmed.isEmpty()) {
+            store.update(confirmed, gone);
+            store.save();
+        }
+        seen.clear();
+        confirmed.clear();
+    }
+
+    /** An executor observer that remembers every finished copy (journaled at once). */
+    Executor.Observer observer() {
+        return (action, result) -> {
+            if (action instanceof SyncAction.CopyFile c && result.isPresent()) {
+                store.put(StateRecord.of(c.source(), result.get()));
+            } else if (action instanceof SyncAction.DeleteFile d) {
+                store.remove(d.path());
+            }
+        };
+    }
+
+    /** Writes the memory whole (after the run's copies). */
+    void save() throws IOException {
+        store.save();
+    }
+}
