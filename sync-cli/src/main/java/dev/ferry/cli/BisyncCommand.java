@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.core.ConflictPolicy;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncOptions;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -26,11 +25,6 @@ final class BisyncCommand extends RunCommand {
             description = "Most conflict copies kept per file; older ones are deleted (default: ${DEFAULT-VALUE}).")
     int maxConflicts;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the state of each pair is kept (default: $XDG_STATE_HOME/ferry, else "
-                    + "~/.local/state/ferry).")
-    Path stateDir;
-
     @Override
     SyncMode mode() {
         return SyncMode.TWO_WAY;
@@ -46,8 +40,7 @@ final class BisyncCommand extends RunCommand {
         if (maxConflicts < 1) {
             throw CliException.usage("--max-conflicts must be at least 1");
         }
-        return options.conflictPolicy(conflict).maxConflictCopies(maxConflicts)
-                .stateDirectory(stateDir == null ? null : stateDir.toAbsolutePath());
+        return options.conflictPolicy(conflict).maxConflictCopies(maxConflicts);
     }
 
     /** {@code keep-both} and friends, as the help spells them. */

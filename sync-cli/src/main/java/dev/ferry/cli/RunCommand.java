@@ -36,6 +36,16 @@ abstract class RunCommand extends TwoTargetCommand {
             description = "Bandwidth limit per second across all transfers such as 10M (K if no suffix).")
     long bandwidthLimit;
 
+    @Option(names = "--resume-from", paramLabel = "SIZE", converter = Units.SizeConverter.class, defaultValue = "8M",
+            description = "Files this large or larger are sent resumably where the destination can: a run that "
+                    + "dies half-way is continued by the next (default: ${DEFAULT-VALUE}; off for never).")
+    long resumeFrom;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where runs keep what they remember: two-way state, resumable transfers, copies to "
+                    + "servers that keep no times (default: $XDG_STATE_HOME/ferry, else ~/.local/state/ferry).")
+    Path stateDir;
+
     @Option(names = "--max-delete", paramLabel = "N", defaultValue = "-1",
             description = "Delete nothing if the run would delete more than N files (default: no limit).")
     long maxDelete;
@@ -102,7 +112,9 @@ abstract class RunCommand extends TwoTargetCommand {
                 .maxDelete(maxDelete)
                 .maxDeletePercent(maxDeletePercent)
                 .verify(!noVerify)
-                .retry(retry);
+                .retry(retry)
+                .resumableFrom(resumeFrom < 0 ? Long.MAX_VALUE : resumeFrom)
+                .stateDirectory(stateDir == null ? null : stateDir.toAbsolutePath());
 
         configure(b);
         if ((every != null || watch) && (dryRun || json)) {

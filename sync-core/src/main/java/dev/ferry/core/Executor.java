@@ -308,9 +308,6 @@ final class Executor {
         }
     }
 
-    /** Files from this size on go through a target's resumable writes, journaled. */
-    static final long RESUMABLE_FROM = 8L << 20;
-
     private final Map<SyncTarget, TransferJournal> journals = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TransferJournal journal(SyncTarget to) throws IOException {
@@ -385,7 +382,7 @@ final class Executor {
     private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
             Set<HashAlgorithm> algs) throws IOException {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
-        if (rw.isPresent() && src.size() >= RESUMABLE_FROM) {
+        if (rw.isPresent() && src.size() >= options.resumableFrom()) {
             return copyResumable(from, to, rw.get(), c, src, path);
         }
         AtomicLong sent = new AtomicLong();

@@ -29,8 +29,12 @@ import java.util.Optional;
  * @param conflictPolicy two-way: what to do with a file changed on both sides (default keep both)
  * @param maxConflictCopies two-way: most conflict copies kept per file; older ones are deleted
  *     (default 10)
- * @param stateDirectory two-way: where the state of each pair is kept; empty means
- *     {@code $XDG_STATE_HOME/ferry} (else {@code ~/.local/state/ferry})
+ * @param stateDirectory where runs keep what they must remember: two-way state, the memory of
+ *     one-way copies to targets that keep no times, the journal of resumable transfers; empty
+ *     means {@code $XDG_STATE_HOME/ferry} (else {@code ~/.local/state/ferry})
+ * @param resumableFrom files of at least this many bytes go through a target's resumable
+ *     writes (where it has them) and are journaled, so a run killed half-way is continued by the
+ *     next instead of started over (default 8 MiB; {@link Long#MAX_VALUE} turns it off)
  */
 public record SyncOptions(
         SyncMode mode,
@@ -49,7 +53,8 @@ public record SyncOptions(
         Clock clock,
         ConflictPolicy conflictPolicy,
         int maxConflictCopies,
-        Optional<java.nio.file.Path> stateDirectory) {
+        Optional<java.nio.file.Path> stateDirectory,
+        long resumableFrom) {
 
     /** Validates. */
     public SyncOptions {
@@ -76,6 +81,9 @@ public record SyncOptions(
         }
         if (bandwidthLimit < 0) {
             throw new IllegalArgumentException("bandwidthLimit < 0");
+        }
+        if (resumableFrom < 0) {
+            throw new IllegalArgumentException("resumableFrom < 0");
         }
         modifyWindow.ifPresent(w -> {
             if (w.isNegative()) {
@@ -114,6 +122,7 @@ public record SyncOptions(
         b.conflictPolicy = conflictPolicy;
         b.maxConflictCopies = maxConflictCopies;
         b.stateDirectory = stateDirectory.orElse(null);
+        b.resumableFrom = resumableFrom;
         return b;
     }
 
@@ -136,6 +145,7 @@ public record SyncOptions(
         private ConflictPolicy conflictPolicy = ConflictPolicy.KEEP_BOTH;
         private int maxConflictCopies = 10;
         private java.nio.file.Path stateDirectory;
+        private long resumableFrom = 8L << 20;
 
         private Builder() {}
 
@@ -235,9 +245,15 @@ public record SyncOptions(
             return this;
         }
 
-        /** Two-way: where pair state is kept; {@code null} for the XDG state directory. */
+        /** Where runs keep state and journals; {@code null} for the XDG state directory. */
         public Builder stateDirectory(java.nio.file.Path directory) {
             this.stateDirectory = directory;
+            return this;
+        }
+
+        /** Size from which transfers are resumable across runs; {@link Long#MAX_VALUE} for never. */
+        public Builder resumableFrom(long bytes) {
+            this.resumableFrom = bytes;
             return this;
         }
 
@@ -245,7 +261,7 @@ public record SyncOptions(
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
-                    clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory));
+                    clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom);
         }
     }
 }
