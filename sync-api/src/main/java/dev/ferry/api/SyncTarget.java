@@ -47,7 +47,9 @@ public interface SyncTarget extends Closeable {
 
     /**
      * Opens a file for reading from byte {@code offset} (0 for the start; at or past the end gives
-     * an empty stream). The caller closes it.
+     * an empty stream). The caller closes it, and promptly: on a remote target the stream may
+     * hold one of a bounded number of server connections (an FTP control and data connection, an
+     * HTTP connection) until it is closed.
      *
      * @throws NotFoundException if there is no file at {@code path}
      */

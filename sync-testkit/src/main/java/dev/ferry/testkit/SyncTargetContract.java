@@ -387,7 +387,8 @@ public abstract class SyncTargetContract {
             "日本語のファイル.txt",
             "中文目录",
             "한국어",
-            "emoji 😀🎉.txt");
+            "emoji 😀🎉.txt",
+            ".hidden"); // FTP servers and WebDAV shares hide dot files unless asked
 
     @Test
     void unusualNamesRoundTrip() throws IOException {
