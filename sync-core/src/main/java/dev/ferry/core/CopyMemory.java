@@ -27,9 +27,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Kept in the same binary format as two-way state, in the pair's state directory
  * ({@code pairs/<hash>.copies}); each finished copy is journaled at once, so a run killed
- * half-way remembers what it did.
+ * half-way remembers what it did. A record can only ever say "these two were in step": one
+ * lost or stale costs a copy, never a missed change.
  */
 final class CopyMemory {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopyMemory.class);
 
     private final StateStore store;
     private final Queue<StateRecord> confirmed = new ConcurrentLinkedQueue<>();
@@ -45,8 +48,24 @@ final class CopyMemory {
                 && !(source.capabilities().keepsModTime() && destination.capabilities().keepsModTime());
     }
 
+    /**
+     * Loads the memory; a damaged one is set aside and started afresh, which costs nothing but
+     * a first-run judgement by size.
+     */
     static CopyMemory load(Path file) throws IOException {
-        return new CopyMemory(StateStore.load(file));
+        try {
+            return new CopyMemory(StateStore.load(file));
+        } catch (IOException e) {
+            if (!java.nio.file.Files.exists(file)) {
+                throw e;
+            }
+            LOG.warn("the record of copies {} is damaged ({}); set aside as .damaged, files are judged by size"
+                    + " until it is rebuilt", file, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            java.nio.file.Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".journal"));
+            return new CopyMemory(StateStore.load(file));
+        }
     }
 
     /**

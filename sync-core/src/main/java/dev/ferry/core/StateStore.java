@@ -45,6 +45,8 @@ final class StateStore {
     private static final int PUT = 1;
     private static final int REMOVE = 2;
 
+    private static final java.util.concurrent.atomic.AtomicLong SAVES = new java.util.concurrent.atomic.AtomicLong();
+
     private final Path file;
     private final Path journalFile;
     private final NavigableMap<SyncPath, StateRecord> records;
@@ -126,7 +128,9 @@ final class StateStore {
      */
     synchronized void save() throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(file.getFileName() + ".new");
+        // Named for this process and thread: writers that overlap never share a half-written file.
+        Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + SAVES.incrementAndGet() + ".new");
         try (FileOutputStream fos = new FileOutputStream(temp.toFile());
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fos, 1 << 16))) {
             out.write(MAGIC);

@@ -72,11 +72,9 @@ public final class Sync {
             }
         }
         if (CopyMemory.needed(source, destination, options)) {
-            try (PairLock lock = PairLock.acquire(stateFile(".lock"))) {
-                // Judged by the memory but not updated: a dry run changes nothing anywhere.
-                return new Planner(source, destination, options, newRetrier(), CopyMemory.load(stateFile(".copies")))
-                        .plan();
-            }
+            // Judged by the memory but not updated: a dry run changes nothing anywhere.
+            return new Planner(source, destination, options, newRetrier(), CopyMemory.load(stateFile(".copies")))
+                    .plan();
         }
         return new Planner(source, destination, options, newRetrier()).plan();
     }
@@ -94,7 +92,7 @@ public final class Sync {
         Instant started = Instant.now(options.clock());
         if (CopyMemory.needed(source, destination, options)) {
             // Remember the copies, or the next run would take them for changes and copy again.
-            try (PairLock lock = PairLock.acquire(stateFile(".lock"))) {
+            try {
                 CopyMemory memory = CopyMemory.load(stateFile(".copies"));
                 SyncReport report = new Executor(source, destination, options, newRetrier(), memory.observer(), false)
                         .execute(plan, started);
@@ -128,18 +126,18 @@ public final class Sync {
 
     /** A one-way run where times cannot tell whether a file changed: see {@link CopyMemory}. */
     private SyncReport runRemembering(Instant started, Retrier retrier) throws IOException {
-        try (PairLock lock = PairLock.acquire(stateFile(".lock"))) {
-            CopyMemory memory = CopyMemory.load(stateFile(".copies"));
-            SyncPlan plan = new Planner(source, destination, options, retrier, memory).plan();
-            memory.planned();
-            options.listener().planned(plan);
-            SyncReport report = new Executor(source, destination, options, retrier, memory.observer(), false)
-                    .execute(plan, started);
-            if (!plan.actions().isEmpty()) {
-                memory.save();
-            }
-            return report;
+        // No lock, unlike two-way: runs that overlap (a job's syncNow during its regular run) can
+        // at worst lose each other's notes, and a note lost only costs one more copy later.
+        CopyMemory memory = CopyMemory.load(stateFile(".copies"));
+        SyncPlan plan = new Planner(source, destination, options, retrier, memory).plan();
+        memory.planned();
+        options.listener().planned(plan);
+        SyncReport report = new Executor(source, destination, options, retrier, memory.observer(), false)
+                .execute(plan, started);
+        if (!plan.actions().isEmpty()) {
+            memory.save();
         }
+        return report;
     }
 
     private SyncReport runTwoWay(Instant started, Retrier retrier) throws IOException {

@@ -105,6 +105,22 @@ class CopyMemoryTest {
     }
 
     @Test
+    void aDamagedMemoryIsSetAsideAndTheRunGoesOn() throws IOException {
+        run(SyncMode.COPY);
+        Path memory;
+        try (Stream<Path> files = Files.walk(state)) {
+            memory = files.filter(p -> p.toString().endsWith(".copies")).findFirst().orElseThrow();
+        }
+        Files.write(memory, new byte[] {'F', 'E', 'R', 'R', 'Y', 'S', 'T', '1', 5, 3}); // cut short
+        SyncReport r = run(SyncMode.COPY);
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.filesCopied()).as("judged by size, as a first run").isZero();
+        assertThat(memory.resolveSibling(memory.getFileName() + ".damaged")).exists();
+        src.file("a.txt", "AAAA", T2);
+        assertThat(run(SyncMode.COPY).filesCopied()).as("remembered again").isEqualTo(1);
+    }
+
+    @Test
     void aDryRunRemembersNothing() throws IOException {
         dav.file("a.txt", "aaaa", T2);
         Sync.between(src, dav, opts(SyncMode.COPY).build()).dryRun();
