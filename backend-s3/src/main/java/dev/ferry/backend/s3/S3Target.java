@@ -10,6 +10,7 @@ import dev.ferry.api.ModTimeSetter;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.RecursiveLister;
+import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
@@ -23,6 +24,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.SequenceInputStream;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +62,6 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -67,7 +70,14 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -91,10 +101,17 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * and send its MD5); above that, parts of {@code partSize} are uploaded in parallel, with at
  * most {@code uploadConcurrency} part buffers held at once across the target.
  *
- * <p>The SDK does not retry by itself: a failure reaches the engine, which retries and counts.
+ * <p>Large files survive the death of the writer ({@link ResumableWriter}): the engine journals
+ * the multipart upload's id, and the next process asks the store which parts it holds
+ * (ListParts) and sends only the rest. Uploads nobody came back for are aborted at the first
+ * write once older than {@code incompleteUploadMaxAge}.
+ *
+ * <p>The SDK does not retry by itself (but for a dead pooled connection, before anything was
+ * sent): a failure reaches the engine, which retries with backoff and counts, so the delays of
+ * two retry layers never multiply and the report shows every retry.
  */
 public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMove, ModTimeSetter, Hasher,
-        RecursiveLister {
+        RecursiveLister, ResumableWriter {
 
     private static final Duration TIME_OF_UPLOAD_PRECISION = Duration.ofSeconds(1);
 
@@ -189,10 +206,11 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(o.pathStyle())
                         .checksumValidationEnabled(false).build())
                 .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.standardStrategyBuilder()
-                        // Only a request that met a dead pooled keep-alive connection (the server
-                        // closed it, e.g. after answering 412 without reading a body) is sent again,
-                        // once and at once; every other failure goes to the engine, which retries
-                        // with backoff and counts.
+                        // Only a request that met a dead pooled keep-alive connection before its
+                        // body went out is sent again, once and at once; every other failure (503
+                        // SlowDown, a cut mid-part, timeouts) goes to the engine, which retries with
+                        // backoff, resumes from the parts held and counts: one retry layer, so the
+                        // delays do not multiply and the report shows what the user waited for.
                         .useClientDefaults(false)
                         .maxAttempts(2)
                         .retryOnException(S3Target::isDeadConnection)
@@ -203,12 +221,31 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         return b.build();
     }
 
-    private static boolean isDeadConnection(Throwable t) {
+    /**
+     * Whether a request failed on a pooled keep-alive connection the server had already closed
+     * (S3Proxy closes one after answering 412 without reading the body), before any of its body
+     * went out: nothing of it reached the server, so the SDK sends it again at once on a new
+     * connection, which the user would not call a retry. A connection that breaks while the body
+     * is being sent (a network cut mid-part) is not this: it goes to the engine, which backs off
+     * and counts it in the report. Told apart by where Apache HttpClient failed (its
+     * {@code sendRequestEntity} streams the body); a client whose frames are not recognised
+     * leaves every failure to the engine, the safe side.
+     */
+    static boolean isDeadConnection(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.net.SocketException && String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT)
-                    .matches(".*(broken pipe|connection reset|socket closed).*")
-                    || c.getClass().getSimpleName().equals("NoHttpResponseException")) {
+            if (c.getClass().getSimpleName().equals("NoHttpResponseException")) {
                 return true;
+            }
+            if (c instanceof java.net.SocketException && String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT)
+                    .matches(".*(broken pipe|connection reset|socket closed).*")) {
+                boolean sendingRequest = false;
+                for (StackTraceElement f : c.getStackTrace()) {
+                    if (f.getMethodName().equals("sendRequestEntity")) {
+                        return false;
+                    }
+                    sendingRequest |= f.getMethodName().equals("doSendRequest");
+                }
+                return sendingRequest;
             }
         }
         return false;
@@ -543,8 +580,9 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         if (path.isRoot()) {
             throw new PermanentSyncException("cannot write the root of " + where);
         }
+        sweepAbandonedUploadsOnce();
         long size = hints.size();
-        long cutoff = options.multipartCutoff();
+        long cutoff = bufferedCutoff();
         if (size >= 0 && size <= cutoff) {
             byte[] buf = new byte[(int) size];
             int n = content.readNBytes(buf, 0, buf.length);
@@ -567,6 +605,11 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             return putMultipart(path, new SequenceInputStream(new ByteArrayInputStream(buf, 0, n), content), hints);
         }
         return putMultipart(path, content, hints);
+    }
+
+    /** Up to this size content is buffered and sent in one PUT: the cutoff, within what one array holds. */
+    private long bufferedCutoff() {
+        return Math.min(options.multipartCutoff(), Integer.MAX_VALUE - 16);
     }
 
     private Map<String, String> metadataFor(WriteHints hints, Optional<String> md5Hex) {
@@ -603,7 +646,10 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     }
 
     private static Entry written(SyncPath path, long size, WriteHints hints, String md5, String etag) {
-        Entry.Builder b = Entry.file(path, size).version(etag).hash(HashAlgorithm.MD5, md5);
+        Entry.Builder b = Entry.file(path, size).version(etag);
+        if (md5 != null) {
+            b.hash(HashAlgorithm.MD5, md5);
+        }
         hints.modTime().ifPresent(b::modTime);
         return b.build();
     }
@@ -611,31 +657,76 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     private Entry putMultipart(SyncPath path, InputStream content, WriteHints hints) throws IOException {
         String key = key(path);
         long expected = hints.size();
-        CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
-                .contentType("application/octet-stream")
-                .metadata(metadataFor(hints, Optional.ofNullable(hints.hashes().get(HashAlgorithm.MD5))));
-        options.storageClass().ifPresent(create::storageClass);
-        options.sse().ifPresent(create::serverSideEncryption);
-        String uploadId;
-        try {
-            uploadId = client.createMultipartUpload(create.build()).uploadId();
-        } catch (SdkException e) {
-            throw S3Errors.map(e, "start an upload of", at(path));
-        }
+        String uploadId = createUpload(path, hints);
         List<Future<CompletedPart>> parts = new ArrayList<>();
         boolean done = false;
         try {
             java.security.MessageDigest whole = HashAlgorithm.MD5.newDigest();
-            long total = 0;
-            int partSize = options.partSize();
-            for (int number = 1; ; number++) {
+            long total = sendParts(path, key, uploadId, options.partSize(), 1, 0, content, expected, whole, parts);
+            if (expected >= 0 && total != expected) {
+                throw new PermanentSyncException("cannot write " + at(path) + ": the content ended after " + total
+                        + " bytes of the " + expected + " announced");
+            }
+            List<CompletedPart> completed = new ArrayList<>(parts.size());
+            for (Future<CompletedPart> f : parts) {
+                completed.add(await(f, "upload a part of", path));
+            }
+            String etag = completeUpload(path, key, uploadId, completed, hints);
+            done = true;
+            return written(path, total, hints, HashAlgorithm.hex(whole.digest()), etag);
+        } finally {
+            if (!done) {
+                settle(parts);
+                abort(key, uploadId);
+            }
+        }
+    }
+
+    /**
+     * Starts a multipart upload at the final key with the metadata a finished object carries
+     * (rclone's mtime, and md5chksum when the content's MD5 is known before sending, since the
+     * multipart ETag is not one), the storage class and the encryption. Remembered as this
+     * process's own until completed or aborted, so that the sweep of abandoned uploads spares it.
+     */
+    private String createUpload(SyncPath path, WriteHints hints) throws IOException {
+        sweepAbandonedUploadsOnce();
+        CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket)
+                .key(key(path)).contentType("application/octet-stream")
+                .metadata(metadataFor(hints, Optional.ofNullable(hints.hashes().get(HashAlgorithm.MD5))));
+        options.storageClass().ifPresent(create::storageClass);
+        options.sse().ifPresent(create::serverSideEncryption);
+        try {
+            String uploadId = client.createMultipartUpload(create.build()).uploadId();
+            OWN_UPLOADS.add(uploadId);
+            return uploadId;
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "start an upload of", at(path));
+        }
+    }
+
+    /**
+     * Reads {@code content} in parts of {@code partSize} and hands each to a worker, numbered
+     * from {@code firstNumber}; at most {@code uploadConcurrency} part buffers are held across the
+     * target. Returns once every part has been handed over (not finished: see {@code parts}).
+     *
+     * @param already bytes of the content before {@code content}, counted against {@code expected}
+     * @param digest updated with every byte read, if given
+     * @return {@code already} plus the bytes read
+     */
+    private long sendParts(SyncPath path, String key, String uploadId, int partSize, int firstNumber, long already,
+            InputStream content, long expected, java.security.MessageDigest digest,
+            List<Future<CompletedPart>> parts) throws IOException {
+        long total = already;
+        try {
+            for (int number = firstNumber; ; number++) {
                 failFast(parts, path);
                 partBuffers.acquire();
                 boolean handedOver = false;
                 try {
                     byte[] buf = new byte[partSize];
                     int n = content.readNBytes(buf, 0, partSize);
-                    if (n == 0 && number > 1) {
+                    // An empty content still needs one (empty) part to complete; further empty reads end it.
+                    if (n == 0 && (number > 1 || already > 0)) {
                         break;
                     }
                     total += n;
@@ -643,7 +734,9 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                         throw new PermanentSyncException("cannot write " + at(path)
                                 + ": the content is longer than the " + expected + " bytes announced");
                     }
-                    whole.update(buf, 0, n);
+                    if (digest != null) {
+                        digest.update(buf, 0, n);
+                    }
                     int partNumber = number;
                     parts.add(workers.submit(() -> {
                         try {
@@ -662,38 +755,30 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                     }
                 }
             }
-            if (expected >= 0 && total != expected) {
-                throw new PermanentSyncException("cannot write " + at(path) + ": the content ended after " + total
-                        + " bytes of the " + expected + " announced");
-            }
-            List<CompletedPart> completed = new ArrayList<>(parts.size());
-            for (Future<CompletedPart> f : parts) {
-                completed.add(await(f, "upload a part of", path));
-            }
-            CompleteMultipartUploadRequest.Builder complete = CompleteMultipartUploadRequest.builder()
-                    .bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build());
-            WriteHints.Precondition pre = hints.precondition();
-            if (pre.mustBeAbsent()) {
-                complete.ifNoneMatch("*");
-            }
-            pre.expectedVersion().ifPresent(complete::ifMatch);
-            CompleteMultipartUploadResponse r;
-            try {
-                r = client.completeMultipartUpload(complete.build());
-            } catch (SdkException e) {
-                throw S3Errors.map(e, "complete the upload of", at(path));
-            }
-            done = true;
-            return written(path, total, hints, HashAlgorithm.hex(whole.digest()), r.eTag());
+            return total;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + at(path));
-        } finally {
-            if (!done) {
-                settle(parts);
-                abort(key, uploadId);
-            }
+        }
+    }
+
+    /** Completes an upload with the hinted precondition, as a single PUT would honour it; returns the ETag. */
+    private String completeUpload(SyncPath path, String key, String uploadId, List<CompletedPart> parts,
+            WriteHints hints) throws IOException {
+        CompleteMultipartUploadRequest.Builder complete = CompleteMultipartUploadRequest.builder()
+                .bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build());
+        WriteHints.Precondition pre = hints.precondition();
+        if (pre.mustBeAbsent()) {
+            complete.ifNoneMatch("*");
+        }
+        pre.expectedVersion().ifPresent(complete::ifMatch);
+        try {
+            String etag = client.completeMultipartUpload(complete.build()).eTag();
+            OWN_UPLOADS.remove(uploadId);
+            return etag;
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "complete the upload of", at(path));
         }
     }
 
@@ -761,6 +846,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     /** Aborts an upload so no parts stay behind (and cost money); best effort. */
     private void abort(String key, String uploadId) {
         boolean interrupted = Thread.interrupted();
+        OWN_UPLOADS.remove(uploadId);
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
                 try {
@@ -784,6 +870,340 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ resumable writes
+
+    /**
+     * Starts a write that a later process can continue. Above {@code multipartCutoff} (or of
+     * unknown size) it is a multipart upload at the final key, named by its upload id, key and
+     * part size; the parts the store holds are what survives. Up to the cutoff the content is
+     * buffered and sent as one PUT on {@link PartialWrite#complete()}, as {@link #write} does, so
+     * a small file keeps an MD5 ETag and a Content-MD5 check: re-sending at most the cutoff after a
+     * crash costs less than a multipart's extra requests, and {@link #resume} of such a token is
+     * empty.
+     */
+    @Override
+    public PartialWrite begin(SyncPath path, WriteHints hints) throws IOException {
+        if (path.isRoot()) {
+            throw new PermanentSyncException("cannot write the root of " + where);
+        }
+        if (hints.size() >= 0 && hints.size() <= bufferedCutoff()) {
+            sweepAbandonedUploadsOnce();
+            return new BufferedWrite(path, hints);
+        }
+        return new MultipartWrite(path, key(path), createUpload(path, hints), options.partSize(), hints);
+    }
+
+    @Override
+    public Optional<PartialWrite> resume(String token, WriteHints hints) throws IOException {
+        String[] f = token.split(":", -1);
+        if (f.length != 4 || !f[0].equals(MULTIPART_TOKEN)) {
+            return Optional.empty(); // a buffered write, or not ours: nothing survives to continue
+        }
+        int partSize;
+        String uploadId = URLDecoder.decode(f[2], StandardCharsets.UTF_8);
+        String key = URLDecoder.decode(f[3], StandardCharsets.UTF_8);
+        SyncPath path;
+        try {
+            partSize = Integer.parseInt(f[1]);
+            if (!key.startsWith(prefix) || partSize < S3TargetOptions.MIN_PART_SIZE) {
+                return Optional.empty();
+            }
+            path = SyncPath.of(key.substring(prefix.length()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        MultipartWrite w = new MultipartWrite(path, key, uploadId, partSize, hints);
+        try {
+            if (w.heldParts().isEmpty()) {
+                // Nothing to continue from. Some stores (S3Proxy) answer ListParts of an upload
+                // that no longer exists with an empty list instead of NoSuchUpload: starting
+                // afresh is right either way, and the abort ends the upload if it does exist.
+                abort(key, uploadId);
+                return Optional.empty();
+            }
+        } catch (NotFoundException e) {
+            return Optional.empty(); // completed, aborted or swept
+        }
+        OWN_UPLOADS.add(uploadId);
+        return Optional.of(w);
+    }
+
+    private static final String MULTIPART_TOKEN = "s3-multipart";
+    private static final String BUFFERED_TOKEN = "s3-buffered";
+
+    /** A part the store holds for an upload. */
+    private record HeldPart(int number, String etag, long size) {}
+
+    /** A resumable multipart upload; what counts as written is what the store says it holds. */
+    private final class MultipartWrite implements PartialWrite {
+        private final SyncPath path;
+        private final String key;
+        private final String uploadId;
+        private final int partSize;
+        private final WriteHints hints;
+        /** Parts this object sent, newer than a listing taken before they were. */
+        private final Map<Integer, HeldPart> sent = new java.util.concurrent.ConcurrentHashMap<>();
+        private long committed;
+        /** Whether an append of this object read its content to the end: with no size hinted, the content is whole. */
+        private boolean reachedEnd;
+
+        MultipartWrite(SyncPath path, String key, String uploadId, int partSize, WriteHints hints) {
+            this.path = path;
+            this.key = key;
+            this.uploadId = uploadId;
+            this.partSize = partSize;
+            this.hints = hints;
+        }
+
+        @Override
+        public String token() {
+            // The part size travels with the token: the numbering of the parts held depends on it.
+            return MULTIPART_TOKEN + ":" + partSize + ":" + URLEncoder.encode(uploadId, StandardCharsets.UTF_8) + ":"
+                    + URLEncoder.encode(key, StandardCharsets.UTF_8);
+        }
+
+        /** Every part the store holds (ListParts, page by page), with this object's newer ones over them. */
+        Map<Integer, HeldPart> heldParts() throws IOException {
+            Map<Integer, HeldPart> held = new TreeMap<>();
+            Integer marker = null;
+            try {
+                while (true) {
+                    ListPartsResponse r = client.listParts(ListPartsRequest.builder().bucket(bucket).key(key)
+                            .uploadId(uploadId).partNumberMarker(marker).build());
+                    for (Part p : r.parts()) {
+                        held.put(p.partNumber(), new HeldPart(p.partNumber(), p.eTag(), p.size() == null ? -1 : p.size()));
+                    }
+                    Integer next = r.nextPartNumberMarker();
+                    if (!Boolean.TRUE.equals(r.isTruncated()) || next == null || next.equals(marker)) {
+                        break;
+                    }
+                    marker = next;
+                }
+            } catch (NoSuchUploadException e) {
+                throw new NotFoundException("the upload of " + at(path) + " is gone (completed, aborted or swept)", e);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    throw new NotFoundException("the upload of " + at(path) + " is gone (completed, aborted or swept)", e);
+                }
+                throw S3Errors.map(e, "list the parts held for", at(path));
+            } catch (SdkException e) {
+                throw S3Errors.map(e, "list the parts held for", at(path));
+            }
+            held.putAll(sent);
+            return held;
+        }
+
+        /**
+         * The contiguous run of full parts from part 1, plus a short last part if it ends the
+         * content exactly. Anything after a gap or a short part (parts still in flight when the
+         * writer died finish in any order) is not counted: the next append starts at the end of
+         * the run and sends those part numbers again, replacing what is there.
+         */
+        private List<HeldPart> contiguous(Map<Integer, HeldPart> held) {
+            List<HeldPart> run = new ArrayList<>();
+            long total = 0;
+            for (int n = 1; held.containsKey(n); n++) {
+                HeldPart p = held.get(n);
+                if (p.size() == partSize && (hints.size() < 0 || total + partSize <= hints.size())) {
+                    run.add(p);
+                    total += partSize;
+                } else {
+                    if (p.size() >= 0 && p.size() < partSize && (hints.size() < 0 || total + p.size() == hints.size())) {
+                        run.add(p);
+                    }
+                    break;
+                }
+            }
+            return run;
+        }
+
+        private static long total(List<HeldPart> run) {
+            return run.stream().mapToLong(HeldPart::size).sum();
+        }
+
+        @Override
+        public long committedBytes() throws IOException {
+            committed = total(contiguous(heldParts()));
+            return committed;
+        }
+
+        @Override
+        public void append(InputStream content) throws IOException {
+            if (committed % partSize != 0) {
+                // Only a short last part ends a run: the content is all there already.
+                if (content.read() >= 0) {
+                    throw new PermanentSyncException("cannot write " + at(path) + ": the content is longer than the "
+                            + committed + " bytes announced");
+                }
+                reachedEnd = true;
+                return;
+            }
+            List<Future<CompletedPart>> parts = new ArrayList<>();
+            boolean done = false;
+            try {
+                long total = sendParts(path, key, uploadId, partSize, (int) (committed / partSize) + 1, committed,
+                        content, hints.size(), null, parts);
+                long bytes = committed;
+                for (Future<CompletedPart> f : parts) {
+                    CompletedPart p = await(f, "upload a part of", path);
+                    long size = Math.min(partSize, total - (long) (p.partNumber() - 1) * partSize);
+                    sent.put(p.partNumber(), new HeldPart(p.partNumber(), p.eTag(), size));
+                    bytes += size;
+                }
+                committed = bytes;
+                reachedEnd = true;
+                done = true;
+            } finally {
+                if (!done) {
+                    // No abort: the parts held stay for the next attempt, which asks the store what it has.
+                    settle(parts);
+                }
+            }
+        }
+
+        @Override
+        public Entry complete() throws IOException {
+            Map<Integer, HeldPart> held = heldParts();
+            List<HeldPart> run = contiguous(held);
+            long total = total(run);
+            boolean ends = !run.isEmpty() && (run.get(run.size() - 1).size() < partSize || reachedEnd);
+            if (hints.size() >= 0 ? total != hints.size() : !ends) {
+                throw new PermanentSyncException("cannot complete " + at(path) + ": the store holds " + total
+                        + " contiguous bytes of the " + (hints.size() >= 0 ? hints.size() + " announced" : "content")
+                        + "; nothing was published");
+            }
+            List<CompletedPart> parts = run.stream()
+                    .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build()).toList();
+            String etag = completeUpload(path, key, uploadId, parts, hints);
+            return written(path, total, hints, hints.hashes().get(HashAlgorithm.MD5), etag);
+        }
+
+        @Override
+        public void abort() {
+            S3Target.this.abort(key, uploadId);
+        }
+    }
+
+    /** A resumable write up to the multipart cutoff: buffered, one PUT on completion. */
+    private final class BufferedWrite implements PartialWrite {
+        private final SyncPath path;
+        private final WriteHints hints;
+        private final String token;
+        private byte[] buf;
+        private int length;
+
+        BufferedWrite(SyncPath path, WriteHints hints) {
+            this.path = path;
+            this.hints = hints;
+            this.buf = new byte[(int) hints.size()];
+            this.token = BUFFERED_TOKEN + ":" + URLEncoder.encode(key(path), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String token() {
+            return token;
+        }
+
+        @Override
+        public long committedBytes() {
+            return length;
+        }
+
+        @Override
+        public void append(InputStream content) throws IOException {
+            length += content.readNBytes(buf, length, buf.length - length);
+            if (content.read() >= 0) {
+                throw new PermanentSyncException("cannot write " + at(path) + ": the content is longer than the "
+                        + buf.length + " bytes announced");
+            }
+        }
+
+        @Override
+        public Entry complete() throws IOException {
+            if (length != buf.length) {
+                throw new PermanentSyncException("cannot complete " + at(path) + ": " + length + " bytes of the "
+                        + buf.length + " announced were written; nothing was published");
+            }
+            return putSingle(path, buf, length, hints);
+        }
+
+        @Override
+        public void abort() {
+            buf = new byte[0];
+            length = 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ abandoned uploads
+
+    /** Uploads begun (or resumed) in this process and not yet ended: never swept, whatever their age. */
+    private static final Set<String> OWN_UPLOADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The clock ages are measured by; tests move it, since S3Proxy dates every upload "now". */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+
+    void clock(java.time.Clock c) {
+        this.clock = c;
+    }
+
+    /**
+     * At the first write, aborts abandoned uploads once; best effort, since a store or a policy
+     * may refuse ListMultipartUploads and that must not stop a sync.
+     */
+    private void sweepAbandonedUploadsOnce() {
+        if (swept.compareAndSet(false, true)) {
+            try {
+                sweepAbandonedUploads(clock.instant().minus(options.incompleteUploadMaxAge()));
+            } catch (IOException | RuntimeException e) {
+                // left for the next target opened on this prefix
+            }
+        }
+    }
+
+    /**
+     * Whether an upload listed as initiated at {@code initiated} is abandoned: older than the
+     * cutoff, and not one this process is working on. An upload without a date is kept.
+     */
+    static boolean abandoned(Instant initiated, String uploadId, Instant cutoff) {
+        return initiated != null && initiated.isBefore(cutoff) && !OWN_UPLOADS.contains(uploadId);
+    }
+
+    /**
+     * Aborts the multipart uploads under this target's prefix initiated before {@code cutoff}
+     * that this process did not begin: parts of a killed writer nobody resumed in time, which a
+     * store keeps (and bills) forever. A younger one is kept for the next run to resume.
+     *
+     * @return how many were aborted
+     */
+    int sweepAbandonedUploads(Instant cutoff) throws IOException {
+        int aborted = 0;
+        String keyMarker = null;
+        String idMarker = null;
+        try {
+            while (true) {
+                ListMultipartUploadsResponse r = client.listMultipartUploads(ListMultipartUploadsRequest.builder()
+                        .bucket(bucket).prefix(prefix.isEmpty() ? null : prefix).keyMarker(keyMarker)
+                        .uploadIdMarker(idMarker).build());
+                for (MultipartUpload u : r.uploads()) {
+                    if (abandoned(u.initiated(), u.uploadId(), cutoff)) {
+                        abort(u.key(), u.uploadId());
+                        aborted++;
+                    }
+                }
+                if (!Boolean.TRUE.equals(r.isTruncated()) || r.nextKeyMarker() == null
+                        || r.nextKeyMarker().equals(keyMarker) && java.util.Objects.equals(r.nextUploadIdMarker(), idMarker)) {
+                    return aborted;
+                }
+                keyMarker = r.nextKeyMarker();
+                idMarker = r.nextUploadIdMarker();
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "list the unfinished uploads in", where);
         }
     }
 
@@ -871,6 +1291,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         options.storageClass().ifPresent(create::storageClass);
         options.sse().ifPresent(create::serverSideEncryption);
         String uploadId = client.createMultipartUpload(create.build()).uploadId();
+        OWN_UPLOADS.add(uploadId);
         boolean done = false;
         List<Future<CompletedPart>> parts = new ArrayList<>();
         try {
@@ -897,6 +1318,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(dst)
                     .uploadId(uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
                     .build());
+            OWN_UPLOADS.remove(uploadId);
             done = true;
             return stat(to).filter(Entry::isFile).orElseThrow(() -> new TransientSyncException(
                     "copied " + at(from) + " to '" + to + "' but it is not there"));

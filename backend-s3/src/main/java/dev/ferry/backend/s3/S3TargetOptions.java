@@ -1,6 +1,7 @@
 package dev.ferry.backend.s3;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Optional;
  * @param listModTimes whether listings read each object's stored modification time (a HEAD per
  *     object) instead of leaving it for the engine to stat when a comparison needs it
  * @param listChunk keys per ListObjectsV2 page (1 to 1000)
+ * @param incompleteUploadMaxAge multipart uploads under the prefix that were started longer ago
+ *     than this and never completed are taken as abandoned (a killed process nobody resumed) and
+ *     aborted at the target's first write, so their parts stop costing storage
  */
 public record S3TargetOptions(
         Optional<URI> endpoint,
@@ -39,7 +43,8 @@ public record S3TargetOptions(
         boolean directoryMarkers,
         Optional<Boolean> conditionalWrites,
         boolean listModTimes,
-        int listChunk) {
+        int listChunk,
+        Duration incompleteUploadMaxAge) {
 
     /** 5 MiB: the smallest part S3 accepts (but for the last). */
     public static final int MIN_PART_SIZE = 5 << 20;
@@ -49,24 +54,27 @@ public record S3TargetOptions(
     /** Defaults for AWS with the SDK's credential chain. */
     public static final S3TargetOptions DEFAULTS = new S3TargetOptions(Optional.empty(), Optional.empty(), false,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), true, 1000);
+            16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), true, 1000, Duration.ofHours(24));
 
     /** Validates. */
     public S3TargetOptions {
         if (partSize < MIN_PART_SIZE) {
-            throw new IllegalArgumentException("partSize must be at least 5 MiB");
+            throw new IllegalArgumentException("option 'partSize' must be at least 5 MiB");
         }
         if (multipartCutoff < 1 || multipartCutoff > MAX_SINGLE) {
-            throw new IllegalArgumentException("multipartCutoff must be between 1 byte and 5 GiB");
+            throw new IllegalArgumentException("option 'multipartCutoff' must be between 1 byte and 5 GiB");
         }
         if (uploadConcurrency < 1) {
-            throw new IllegalArgumentException("uploadConcurrency must be positive");
+            throw new IllegalArgumentException("option 'uploadConcurrency' must be positive");
         }
         if (copyCutoff < MIN_PART_SIZE || copyCutoff > MAX_SINGLE) {
-            throw new IllegalArgumentException("copyCutoff must be between 5 MiB and 5 GiB");
+            throw new IllegalArgumentException("option 'copyCutoff' must be between 5 MiB and 5 GiB");
         }
         if (listChunk < 1 || listChunk > 1000) {
-            throw new IllegalArgumentException("listChunk must be between 1 and 1000");
+            throw new IllegalArgumentException("option 'listChunk' must be between 1 and 1000");
+        }
+        if (incompleteUploadMaxAge.isNegative() || incompleteUploadMaxAge.isZero()) {
+            throw new IllegalArgumentException("option 'incompleteUploadMaxAge' must be positive");
         }
         if (accessKey.isPresent() != secretKey.isPresent()) {
             throw new IllegalArgumentException("give both accessKey and secretKey, or neither");
@@ -88,6 +96,6 @@ public record S3TargetOptions(
                 + ", multipartCutoff=" + multipartCutoff + ", partSize=" + partSize
                 + ", uploadConcurrency=" + uploadConcurrency + ", copyCutoff=" + copyCutoff
                 + ", directoryMarkers=" + directoryMarkers + ", conditionalWrites=" + conditionalWrites.map(String::valueOf).orElse("auto")
-                + ", listModTimes=" + listModTimes + ", listChunk=" + listChunk + "]";
+                + ", listModTimes=" + listModTimes + ", listChunk=" + listChunk + ", incompleteUploadMaxAge=" + incompleteUploadMaxAge + "]";
     }
 }

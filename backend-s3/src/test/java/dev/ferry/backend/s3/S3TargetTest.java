@@ -55,6 +55,20 @@ class S3TargetTest {
         assertThatThrownBy(() -> S3TargetProvider.parseOptions(Map.of("partsize", "1M"))).isInstanceOf(InvalidTargetException.class);
         assertThatThrownBy(() -> S3TargetProvider.parseOptions(Map.of("fsync", "true"))).isInstanceOf(InvalidTargetException.class);
         assertThatThrownBy(() -> S3TargetProvider.parseOptions(Map.of("accessKey", "a"))).isInstanceOf(InvalidTargetException.class);
+        // Every malformed value is refused naming its option, whatever its type.
+        for (Map.Entry<String, String> bad : Map.of("uploadConcurrency", "many", "listChunk", "5000",
+                "directoryMarkers", "maybe", "conditionalWrites", "sometimes", "multipartCutoff", "big",
+                "incompleteUploadMaxAge", "soon", "pathStyle", "perhaps", "copyCutoff", "1M").entrySet()) {
+            assertThatThrownBy(() -> S3TargetProvider.parseOptions(Map.of(bad.getKey(), bad.getValue())))
+                    .isInstanceOf(InvalidTargetException.class).hasMessageContaining("'" + bad.getKey() + "'");
+        }
+        S3TargetOptions parsed = S3TargetProvider.parseOptions(Map.of("DirectoryMarkers", "yes", "uploadConcurrency", "3",
+                "multipartCutoff", "5MiB", "conditionalWrites", "auto", "listModTimes", "off"));
+        assertThat(parsed.directoryMarkers()).isTrue();
+        assertThat(parsed.uploadConcurrency()).isEqualTo(3);
+        assertThat(parsed.multipartCutoff()).isEqualTo(5 << 20);
+        assertThat(parsed.conditionalWrites()).isEmpty();
+        assertThat(parsed.listModTimes()).isFalse();
         S3TargetOptions secret = S3TargetProvider.parseOptions(Map.of("accessKey", "AKIDEXAMPLE", "secretKey", "s3cr3t-value"));
         assertThat(secret.toString()).contains("AKIDEXAMPLE").doesNotContain("s3cr3t-value");
         assertThat(SyncTargets.load().provider("s3")).isPresent();
