@@ -21,6 +21,9 @@ final class FtpConnection implements AutoCloseable {
     final ListParser.Factory parsers;
     private long lastUsedNanos = System.nanoTime();
     private boolean broken;
+    /** NOOPs sent during the current transfer whose replies are still to be read. */
+    private int pendingNoops;
+    private long lastControlNanos;
 
     private FtpConnection(FTPClient client, ListParser.Factory parsers) {
         this.client = client;
@@ -50,8 +53,9 @@ final class FtpConnection implements AutoCloseable {
         c.setConnectTimeout((int) o.connectTimeout().toMillis());
         c.setDefaultTimeout((int) o.timeout().toMillis());
         c.setDataTimeout(o.timeout());
-        c.setControlKeepAliveTimeout(o.keepAlive());
-        c.setControlKeepAliveReplyTimeout(Duration.ofSeconds(2));
+        // No setControlKeepAliveTimeout: Commons Net's keep-alive covers storeFile/retrieveFile
+        // only, waits up to its reply timeout for each NOOP (servers answer after the transfer),
+        // and may take the transfer's failure reply for a NOOP's. See keepAlive() instead.
         c.setBufferSize(64 * 1024);
         c.setListHiddenFiles(true);
         FtpConnection conn = new FtpConnection(c, new ListParser.Factory(o.serverTimeZone()));
@@ -101,6 +105,72 @@ final class FtpConnection implements AutoCloseable {
 
     long idleNanos() {
         return System.nanoTime() - lastUsedNanos;
+    }
+
+    /** A data transfer has started: the control connection is idle from now on. */
+    void beginTransfer() {
+        pendingNoops = 0;
+        lastControlNanos = System.nanoTime();
+    }
+
+    /**
+     * Called as a transfer moves: sends NOOP on the control connection once {@code every} has
+     * passed since the last one, so a NAT or firewall does not drop the control connection while
+     * only the data connection is busy. The reply is not awaited here (servers send it after the
+     * transfer's); {@link #completeTransfer} reads it. Zero turns it off.
+     */
+    void keepAlive(Duration every) {
+        if (every.isZero() || broken) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastControlNanos < every.toNanos()) {
+            return;
+        }
+        lastControlNanos = now;
+        try {
+            ((Pipelining) client).sendOnly("NOOP");
+            pendingNoops++;
+        } catch (IOException e) {
+            // The control connection is gone: the transfer's own completion will say so.
+            broken = true;
+        }
+    }
+
+    /**
+     * After the data connection was closed: reads the transfer's final reply and those of the
+     * NOOPs sent during it, in whichever order the server sent them (NOOP answers 200, a transfer
+     * 226/250 or an error), and leaves the transfer's reply as the client's last one.
+     *
+     * @return whether the transfer's reply is a positive completion
+     */
+    boolean completeTransfer() throws IOException {
+        int noops = pendingNoops;
+        pendingNoops = 0;
+        if (noops == 0) {
+            return client.completePendingCommand();
+        }
+        int transferCode = -1;
+        java.util.List<String> transferLines = null;
+        try {
+            for (int i = 0; i <= noops; i++) {
+                int code = client.getReply();
+                if (transferCode < 0 && (code != 200 || i == noops)) {
+                    transferCode = code;
+                    transferLines = java.util.List.of(client.getReplyStrings());
+                }
+            }
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
+        ((Pipelining) client).restoreReply(transferCode, transferLines);
+        return FTPReply.isPositiveCompletion(transferCode);
+    }
+
+    /** NOOPs of the current transfer not yet answered. */
+    int pendingNoops() {
+        return pendingNoops;
     }
 
     /** Marks the connection unusable (out of step with the server, or dropped): it is closed, not pooled. */

@@ -32,7 +32,7 @@ import java.util.Optional;
  * @param connections the most control connections open at once
  * @param connectTimeout time allowed for connecting and for the greeting
  * @param timeout time allowed for any reply or data read
- * @param keepAlive interval of NOOPs on the control connection during a long transfer
+ * @param keepAlive interval of NOOPs on the control connection during a long transfer; zero for none
  * @param passive passive mode (true) or active mode
  * @param tempMaxAge age after which leftover temporary files are deleted
  */
@@ -79,7 +79,7 @@ record FtpOptions(
             TargetOption.of(CONNECTIONS, "most control connections open at once, one per concurrent transfer (default 8)"),
             TargetOption.of(CONNECT_TIMEOUT, "time allowed to connect and log in, e.g. 30s (default 30s)"),
             TargetOption.of(TIMEOUT, "time allowed for a reply or data to arrive, e.g. 60s (default 60s)"),
-            TargetOption.of(KEEP_ALIVE, "NOOP interval on the control connection during long uploads (default 60s)"),
+            TargetOption.of(KEEP_ALIVE, "NOOP interval on the control connection during long uploads and downloads, so a NAT or firewall keeps it (default 60s; off for none)"),
             TargetOption.of(PASSIVE, "passive mode (default true); false for active mode"),
             TargetOption.of(TEMP_MAX_AGE, "age after which leftover temporary files (.ferry-*.partial) are deleted (default 1h)"));
 
@@ -178,9 +178,18 @@ record FtpOptions(
                 tlsScheme && spec.flag(TRUST_ALL, false), pin, encoding, zone, connections,
                 spec.duration(CONNECT_TIMEOUT, Duration.ofSeconds(30)),
                 spec.duration(TIMEOUT, Duration.ofSeconds(60)),
-                spec.duration(KEEP_ALIVE, Duration.ofSeconds(60)),
+                keepAlive(spec),
                 spec.flag(PASSIVE, true),
                 spec.duration(TEMP_MAX_AGE, Duration.ofHours(1)));
+    }
+
+    /** {@code keepAlive}: a positive duration, or {@code off} (also {@code 0}) for no NOOPs at all. */
+    private static Duration keepAlive(TargetSpec spec) throws InvalidTargetException {
+        String v = value(spec, KEEP_ALIVE).orElse("");
+        if (v.equalsIgnoreCase("off") || v.equals("0")) {
+            return Duration.ZERO;
+        }
+        return spec.duration(KEEP_ALIVE, Duration.ofSeconds(60));
     }
 
     private static Optional<String> value(TargetSpec spec, String name) {

@@ -12,6 +12,7 @@ import dev.ferry.api.ModTimeSetter;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PreconditionFailedException;
+import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncException;
 import dev.ferry.api.SyncPath;
@@ -23,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,6 @@ import java.util.Optional;
 import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPListParseEngine;
 import org.apache.commons.net.ftp.FTPReply;
-import org.apache.commons.net.ftp.parser.MLSxEntryParser;
 
 /**
  * A directory on an FTP or FTPS server.
@@ -53,9 +54,14 @@ import org.apache.commons.net.ftp.parser.MLSxEntryParser;
  * times are not kept. Hashes come from the server (HASH, XMD5, XSHA1, XSHA256, XCRC, MD5) only
  * where FEAT advertises them.
  *
+ * <p>Large uploads can be continued by a later process ({@link ResumableWriter}): the temporary
+ * file stays on the server between attempts, SIZE says how much it holds, and REST + STOR (or
+ * APPE) adds the rest; offered only where a one-time probe shows the server takes them. During
+ * every transfer NOOPs keep the control connection alive ({@code keepAlive}).
+ *
  * <p>Every operation borrows one control connection from a bounded pool. Thread-safe.
  */
-public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, ModTimeSetter, Hasher {
+public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter {
 
     private static final System.Logger LOG = System.getLogger(FtpTarget.class.getName());
     private static final DateTimeFormatter FTP_TIME =
@@ -198,7 +204,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
                     if (!FTPReply.isPositiveCompletion(code)) {
                         return ServerFeatures.Tri.NO;
                     }
-                    Instant got = c.client.mdtmInstant(probe);
+                    Instant got = ListParser.parseTimeVal(c.client.getModificationTime(probe));
                     return when.equals(got) ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
                 } finally {
                     c.client.deleteFile(probe);
@@ -220,7 +226,84 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
         if (type == ModTimeSetter.class && !capabilities().keepsModTime()) {
             return Optional.empty();
         }
+        if (type == ResumableWriter.class && !resumable()) {
+            return Optional.empty();
+        }
+        if (type == Appender.class && probeStoreRestart().appe() != ServerFeatures.Tri.YES) {
+            return Optional.empty();
+        }
         return SyncTarget.super.ability(type);
+    }
+
+    /**
+     * Whether an upload can be continued: the server must tell how much it holds (SIZE, or MLST)
+     * and take more from an offset, by REST + STOR or by APPE. FEAT cannot tell: "REST STREAM"
+     * also covers downloads, and ProFTPD advertises it while refusing both APPE and REST + STOR
+     * with 451 unless {@code AllowStoreRestart on}. So both are tried once (see
+     * {@link #probeStoreRestart}). Apache FtpServer and vsftpd take both.
+     */
+    private boolean resumable() {
+        if (!features.size() && !features.mlst()) {
+            return false;
+        }
+        ServerFeatures.StoreRestart r = probeStoreRestart();
+        return r.rest() == ServerFeatures.Tri.YES || r.appe() == ServerFeatures.Tri.YES;
+    }
+
+    /**
+     * Tries, once per server, on a temporary file in the root (created if missing): STOR 1 byte,
+     * APPE 1 byte, and (where FEAT offers REST STREAM) REST 2 + STOR 1 byte, checking SIZE after
+     * each. Unknown (and asked again later) where the root cannot be written.
+     */
+    private ServerFeatures.StoreRestart probeStoreRestart() {
+        ServerFeatures.StoreRestart known = features.storeRestart;
+        if (known.settled()) {
+            return known;
+        }
+        synchronized (probeLock) {
+            if (features.storeRestart.settled()) {
+                return features.storeRestart;
+            }
+            String probe = child(abs(SyncPath.ROOT), TemporaryNames.newName("restart-probe"));
+            String action = "probe APPE and REST + STOR on " + description();
+            ServerFeatures.StoreRestart result;
+            try {
+                result = withConnection(action, false, c -> {
+                    if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {1}))) {
+                        // A fresh target's root may not exist yet: make it, as its first write
+                        // would (asking for these abilities means writing is what comes next).
+                        mkdirs(c, abs(SyncPath.ROOT), action);
+                        if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {1}))) {
+                            return ServerFeatures.StoreRestart.UNKNOWN; // read-only: ask again later
+                        }
+                    }
+                    try {
+                        ServerFeatures.Tri appe = c.client.appendFile(probe, new ByteArrayInputStream(new byte[] {2}))
+                                && sizeOn(c, probe, action).orElse(-1L) == 2 ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
+                        long at = appe == ServerFeatures.Tri.YES ? 2 : 1;
+                        ServerFeatures.Tri rest = ServerFeatures.Tri.NO;
+                        if (features.restStream()) {
+                            c.client.setRestartOffset(at);
+                            try {
+                                rest = c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {3}))
+                                        && sizeOn(c, probe, action).orElse(-1L) == at + 1
+                                        ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
+                            } finally {
+                                c.client.setRestartOffset(0);
+                            }
+                        }
+                        return new ServerFeatures.StoreRestart(appe, rest);
+                    } finally {
+                        c.client.deleteFile(probe);
+                    }
+                });
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "APPE/REST probe failed on " + description() + ": " + e.getMessage());
+                result = ServerFeatures.StoreRestart.UNKNOWN;
+            }
+            features.storeRestart = result;
+            return result;
+        }
     }
 
     // ---------------------------------------------------------------- paths and connections
@@ -411,11 +494,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
             Instant t = null;
             String r = reply == null ? "" : reply.trim();
             if (r.startsWith("213 ")) {
-                try {
-                    t = MLSxEntryParser.parseGmtInstant(r.substring(4).trim());
-                } catch (RuntimeException e) {
-                    t = null;
-                }
+                t = ListParser.parseTimeVal(r.substring(4));
             }
             out.add(t);
         }
@@ -510,7 +589,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
 
     /** For servers without MLST: a file answers MDTM and SIZE; a directory can be entered. */
     private Optional<Entry> statBySizeAndMdtm(FtpConnection c, SyncPath path, String p, String action) throws IOException {
-        Instant t = c.client.mdtmInstant(p);
+        Instant t = ListParser.parseTimeVal(c.client.getModificationTime(p));
         if (t != null) {
             String size = c.client.getSize(p);
             if (size != null) {
@@ -564,6 +643,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
                             ? new NotFoundException("cannot " + action + ": not a readable file (" + reply.trim() + ")")
                             : replyError(c, action); // released below
                 }
+                c.beginTransfer();
                 return new DownloadStream(c, in, action);
             } catch (SyncException e) {
                 boolean dropped = c.isBroken();
@@ -624,6 +704,8 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
             if (n < 0) {
                 eof = true;
                 finish(true);
+            } else {
+                c.keepAlive(options.keepAlive());
             }
             return n;
         }
@@ -651,7 +733,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
             try {
                 in.close();
                 if (!c.isBroken()) {
-                    boolean ok = c.client.completePendingCommand();
+                    boolean ok = c.completeTransfer();
                     if (!ok && atEnd) {
                         throw replyError(c, action);
                     }
@@ -731,57 +813,68 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
 
     // ---------------------------------------------------------------- writing
 
+    /**
+     * One upload, all at once: the same pieces as a {@linkplain #begin resumable write} (STOR to
+     * the temporary name, then {@link #publish}), on one connection, so a small file costs one
+     * data connection and three commands.
+     */
     @Override
     public Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
-        if (path.isRoot()) {
-            throw new PermanentSyncException("cannot write the root of " + description() + " as a file");
-        }
-        String target = abs(path);
-        String dir = parentOf(target);
-        String temp = child(dir, TemporaryNames.newName(path.name()));
-        String action = "write " + where(path);
-        Optional<Instant> modTime = hints.modTime().map(t -> t.truncatedTo(ChronoUnit.SECONDS));
-        boolean setTime = modTime.isPresent() && capabilities().keepsModTime();
-        SizedStream body = new SizedStream(content, hints.size(), action);
+        FtpPartialWrite w = newWrite(path, hints);
+        SizedStream body = new SizedStream(content, hints.size(), "write " + where(path));
+        Capabilities caps = capabilities(); // before borrowing: it may probe on a connection of its own
+        return send(w, 0, body, true, c -> w.publish(c, body.count(), caps));
+    }
+
+    /** What to do on the same connection once the bytes are stored. */
+    @FunctionalInterface
+    private interface AfterStore {
+        Entry run(FtpConnection c) throws IOException;
+    }
+
+    /**
+     * Sends {@code body} into {@code w}'s temporary file from {@code offset} on (STOR at 0; REST
+     * + STOR, or APPE, further on), creating the directory if it is missing, then runs
+     * {@code after} on the same connection. A failure before any byte was read from the source
+     * (refused at PASV or STOR, a dropped pooled connection) is tried once more on a fresh
+     * connection. The temporary file is deleted on failure when {@code dropOnFailure}; a
+     * resumable write keeps it for the next attempt.
+     */
+    private Entry send(FtpPartialWrite w, long offset, SizedStream body, boolean dropOnFailure, AfterStore after)
+            throws IOException {
+        String action = w.action;
         boolean mkdirsTried = false;
         for (int attempt = 0; ; attempt++) {
             FtpConnection c = pool.borrow();
             boolean stored = false;
             try {
-                if (!knownDirs.contains(dir)) {
-                    mkdirs(c, dir, action);
-                    knownDirs.add(dir);
+                if (offset == 0 && !knownDirs.contains(w.dir)) {
+                    mkdirs(c, w.dir, action);
+                    knownDirs.add(w.dir);
                 }
-                boolean ok = c.client.storeFile(temp, body);
+                boolean ok = store(c, w.temp, offset, body);
                 if (!ok) {
                     int code = c.client.getReplyCode();
-                    knownDirs.remove(dir);
-                    if (!body.started() && !mkdirsTried && (code == 550 || code == 553 || code == 450 || code == 451)) {
+                    knownDirs.remove(w.dir);
+                    if (offset == 0 && !body.started() && !mkdirsTried
+                            && (code == 550 || code == 553 || code == 450 || code == 451)) {
                         // Most likely the directory is missing: create it and try once more.
                         mkdirsTried = true;
-                        mkdirs(c, dir, action);
+                        mkdirs(c, w.dir, action);
                         pool.release(c);
                         continue;
                     }
                     IOException e = replyError(c, action);
-                    if (body.started()) {
-                        deleteQuietly(c, temp);
+                    if (body.started() && dropOnFailure) {
+                        deleteQuietly(c, w.temp);
                     }
                     throw e; // the connection is released or discarded below
                 }
                 stored = true;
                 body.checkComplete();
-                if (setTime) {
-                    setTimeOn(c, temp, modTime.get(), action);
-                }
-                renameOver(c, temp, target, action);
+                Entry result = after.run(c);
                 pool.release(c);
-                Entry.Builder b = Entry.file(path, body.count())
-                        .modTimePrecision(capabilities().modTimePrecision());
-                if (setTime) {
-                    b.modTime(modTime.get());
-                }
-                return b.build();
+                return result;
             } catch (IOException | RuntimeException e) {
                 IOException failure = e instanceof IOException io ? io : new IOException(e);
                 boolean sourceFault = body.failure() != null && (e == body.failure() || e.getCause() == body.failure());
@@ -792,8 +885,6 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
                 if (sourceFault && body.failure() instanceof IOException src) {
                     failure = src;
                 }
-                // Nothing read from the source yet (refused at PASV or STOR, a dropped pooled
-                // connection): one more try on a fresh connection.
                 boolean retry = !body.started() && attempt == 0 && !sourceFault
                         && (failure instanceof SyncException ? failure : FtpErrors.io(failure, action))
                                 instanceof TransientSyncException;
@@ -802,8 +893,8 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
                 } else {
                     pool.release(c);
                 }
-                if (stored || body.started()) {
-                    removeTemp(temp);
+                if (dropOnFailure && (stored || body.started())) {
+                    removeTemp(w.temp);
                 }
                 if (retry) {
                     continue;
@@ -813,15 +904,243 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
         }
     }
 
+    /**
+     * STOR at offset 0; further on REST + STOR where the server takes it (it rewrites from the
+     * offset, so bytes a killed session's server process was still writing cannot be doubled),
+     * else APPE.
+     */
+    private boolean store(FtpConnection c, String temp, long offset, InputStream body) throws IOException {
+        OutputStream out;
+        if (offset == 0) {
+            out = c.client.storeFileStream(temp);
+        } else if (features.storeRestart.rest() == ServerFeatures.Tri.YES) {
+            c.client.setRestartOffset(offset);
+            try {
+                out = c.client.storeFileStream(temp);
+            } finally {
+                c.client.setRestartOffset(0);
+            }
+        } else {
+            out = c.client.appendFileStream(temp);
+        }
+        return out != null && upload(c, out, body);
+    }
+
+    /**
+     * Copies {@code body} into an upload's data stream with {@linkplain FtpConnection#keepAlive
+     * keep-alive NOOPs} on the control connection, and reads the server's verdict. On any
+     * failure the connection is marked broken: its replies are out of step.
+     */
+    private boolean upload(FtpConnection c, OutputStream out, InputStream body) throws IOException {
+        c.beginTransfer();
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream data = out) {
+            int n;
+            while ((n = body.read(buffer)) >= 0) {
+                data.write(buffer, 0, n);
+                c.keepAlive(options.keepAlive());
+            }
+        } catch (IOException | RuntimeException e) {
+            c.markBroken();
+            throw e;
+        }
+        return c.completeTransfer();
+    }
+
+    /** SIZE (or MLST where SIZE is missing) of a file; empty if there is none. */
+    private Optional<Long> sizeOn(FtpConnection c, String p, String action) throws IOException {
+        if (!features.size() && features.mlst()) {
+            FTPFile f = c.client.mlistFile(p);
+            int code = c.client.getReplyCode();
+            if (FTPReply.isPositiveCompletion(code) && f != null && f.isFile()) {
+                return Optional.of(Math.max(0, f.getSize()));
+            }
+            if (code == 550 || code == 450 || code == 553 || code == 501 || FTPReply.isPositiveCompletion(code)) {
+                return Optional.empty();
+            }
+            throw replyError(c, action);
+        }
+        String size = c.client.getSize(p);
+        if (size != null) {
+            try {
+                return Optional.of(Long.parseLong(size.trim()));
+            } catch (NumberFormatException e) {
+                throw new PermanentSyncException("cannot " + action + ": SIZE gave '" + size + "'");
+            }
+        }
+        int code = c.client.getReplyCode();
+        if (code == 550 || code == 450 || code == 553 || code == 501) {
+            return Optional.empty();
+        }
+        throw replyError(c, action);
+    }
+
+    // ---------------------------------------------------------------- resumable writes
+
+    /**
+     * Starts a write that a later process can continue. Nothing is sent yet: the temporary file
+     * {@code .ferry-<random>.<name>.partial} appears in the destination directory with the first
+     * {@link PartialWrite#append}. The token is {@code <temporary name>/<path>}: no secret, and
+     * enough to find both files again.
+     */
+    @Override
+    public PartialWrite begin(SyncPath path, WriteHints hints) throws IOException {
+        return newWrite(path, hints);
+    }
+
+    private FtpPartialWrite newWrite(SyncPath path, WriteHints hints) throws IOException {
+        if (path.isRoot()) {
+            throw new PermanentSyncException("cannot write the root of " + description() + " as a file");
+        }
+        return new FtpPartialWrite(path, TemporaryNames.newName(path.name()), hints);
+    }
+
+    /**
+     * Finds the temporary file a token names; empty if it is gone (completed, aborted, or swept
+     * after {@code tempMaxAge}) or the token is not one of ours.
+     */
+    @Override
+    public Optional<PartialWrite> resume(String token, WriteHints hints) throws IOException {
+        int slash = token.indexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        String tempName = token.substring(0, slash);
+        SyncPath path;
+        try {
+            path = SyncPath.of(token.substring(slash + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (path.isRoot() || !TemporaryNames.isTemporary(tempName)) {
+            return Optional.empty();
+        }
+        FtpPartialWrite w = new FtpPartialWrite(path, tempName, hints);
+        String action = "resume " + w.action;
+        Optional<Long> held = withConnection(action, true, c -> sizeOn(c, w.temp, action));
+        if (held.isEmpty()) {
+            return Optional.empty();
+        }
+        if (features.storeRestart.rest() != ServerFeatures.Tri.YES) {
+            // APPE adds at whatever the end is: wait until a killed session's server process has
+            // written what it still had, or its last bytes would land after ours.
+            long before = held.get();
+            for (int i = 0; i < 20; i++) {
+                sleep(250);
+                long now = withConnection(action, true, c -> sizeOn(c, w.temp, action)).orElse(-1L);
+                if (now == before) {
+                    break;
+                }
+                before = now;
+            }
+        }
+        return Optional.of(w);
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
+    /** A write into a temporary file in the destination directory, renamed over the final name at the end. */
+    private final class FtpPartialWrite implements PartialWrite {
+        final SyncPath path;
+        final String tempName;
+        final String target;
+        final String dir;
+        final String temp;
+        final WriteHints hints;
+        final String action;
+
+        FtpPartialWrite(SyncPath path, String tempName, WriteHints hints) {
+            this.path = path;
+            this.tempName = tempName;
+            this.target = abs(path);
+            this.dir = parentOf(target);
+            this.temp = child(dir, tempName);
+            this.hints = hints;
+            this.action = "write " + where(path);
+        }
+
+        @Override
+        public String token() {
+            return tempName + "/" + path;
+        }
+
+        /** SIZE of the temporary file; 0 before the first byte arrived. */
+        @Override
+        public long committedBytes() throws IOException {
+            return withConnection(action, true, c -> sizeOn(c, temp, action)).orElse(0L);
+        }
+
+        /** Sends the rest, from {@link #committedBytes()} on; the temporary file stays if this fails. */
+        @Override
+        public void append(InputStream content) throws IOException {
+            long offset = committedBytes();
+            long rest = hints.size() < 0 ? -1 : hints.size() - offset;
+            if (rest < 0 && hints.size() >= 0) {
+                throw new PermanentSyncException("cannot " + action + ": the temporary file already holds " + offset
+                        + " bytes, more than the " + hints.size() + " announced");
+            }
+            send(this, offset, new SizedStream(content, rest, action), false, c -> null);
+        }
+
+        /** Checks the size on the server, sets the time and renames into place. */
+        @Override
+        public Entry complete() throws IOException {
+            Capabilities caps = capabilities(); // before borrowing: it may probe on a connection of its own
+            return withConnection(action, false, c -> {
+                long held = sizeOn(c, temp, action).orElseThrow(() -> new PermanentSyncException("cannot " + action
+                        + ": its temporary file is gone (swept or deleted); nothing was published"));
+                if (hints.size() >= 0 && held != hints.size()) {
+                    throw new PermanentSyncException("cannot " + action + ": the server holds " + held + " bytes, not the "
+                            + hints.size() + " announced; nothing was published");
+                }
+                return publish(c, held, caps);
+            });
+        }
+
+        /** Deletes the temporary file; one already gone counts as deleted. */
+        @Override
+        public void abort() {
+            removeTemp(temp);
+        }
+
+        /**
+         * The last step of every upload: the modification time on the temporary file (so no reader
+         * sees the new content with a wrong time), then RNFR/RNTO over the final name.
+         */
+        Entry publish(FtpConnection c, long size, Capabilities caps) throws IOException {
+            Optional<Instant> modTime = hints.modTime().map(t -> t.truncatedTo(ChronoUnit.SECONDS));
+            boolean setTime = modTime.isPresent() && caps.keepsModTime();
+            if (setTime) {
+                setTimeOn(c, temp, modTime.get(), action);
+            }
+            renameOver(c, temp, target, action);
+            Entry.Builder b = Entry.file(path, size).modTimePrecision(caps.modTimePrecision());
+            if (setTime) {
+                b.modTime(modTime.get());
+            }
+            return b.build();
+        }
+    }
+
     /** After a transfer broke: the server's reply if it is 452/552 (disk full), else the original failure. */
     private IOException diskFullOr(FtpConnection c, IOException e, String action) {
         try {
             if (c.client.isConnected()) {
                 c.client.setSoTimeout(2000);
-                int code = c.client.getReply();
-                if (code == 452 || code == 552) {
-                    return new InsufficientStorageException("cannot " + action + ": server replied "
-                            + c.client.getReplyString().trim() + " (no space left on the server)", e);
+                // The transfer's reply may follow answers to keep-alive NOOPs.
+                for (int i = 0; i <= c.pendingNoops(); i++) {
+                    int code = c.client.getReply();
+                    if (code == 452 || code == 552) {
+                        return new InsufficientStorageException("cannot " + action + ": server replied "
+                                + c.client.getReplyString().trim() + " (no space left on the server)", e);
+                    }
                 }
             }
         } catch (IOException | RuntimeException ignored) {
@@ -1066,7 +1385,8 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
         SizedStream body = new SizedStream(content, -1, action);
         FtpConnection c = pool.borrow();
         try {
-            if (!c.client.appendFile(p, body)) {
+            OutputStream out = c.client.appendFileStream(p);
+            if (out == null || !upload(c, out, body)) {
                 IOException e = replyError(c, action);
                 pool.release(c);
                 throw e;

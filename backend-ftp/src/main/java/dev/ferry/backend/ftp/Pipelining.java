@@ -18,6 +18,22 @@ interface Pipelining {
     /** Sends each line (command and argument) and returns the reply lines, one string per command. */
     List<String> pipeline(List<String> commandLines) throws IOException;
 
+    /**
+     * Sends a command without waiting for its reply: a keep-alive NOOP during a transfer, whose
+     * reply many servers (vsftpd, Apache FtpServer) only send once the transfer is over.
+     */
+    void sendOnly(String commandLine) throws IOException;
+
+    /** Makes {@code code} and {@code lines} the last reply again, after later replies were read. */
+    void restoreReply(int code, List<String> lines);
+
+    /** Writes one command line and flushes it. */
+    static void send(Writer controlOutput, String commandLine) throws IOException {
+        controlOutput.write(commandLine);
+        controlOutput.write("\r\n");
+        controlOutput.flush();
+    }
+
     /** The shared implementation, given the client's control writer. */
     static List<String> run(FTP client, Writer controlOutput, List<String> commandLines) throws IOException {
         List<String> replies = new ArrayList<>(commandLines.size());

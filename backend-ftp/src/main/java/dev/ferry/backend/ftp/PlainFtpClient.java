@@ -10,4 +10,17 @@ final class PlainFtpClient extends FTPClient implements Pipelining {
     public List<String> pipeline(List<String> commandLines) throws IOException {
         return Pipelining.run(this, _controlOutput_, commandLines);
     }
+
+    @Override
+    public void sendOnly(String commandLine) throws IOException {
+        Pipelining.send(_controlOutput_, commandLine);
+    }
+
+    @Override
+    public void restoreReply(int code, List<String> lines) {
+        _replyCode = code;
+        _replyLines.clear();
+        _replyLines.addAll(lines);
+        _newReplyString = true;
+    }
 }

@@ -46,6 +46,19 @@ final class ReusingFtpsClient extends FTPSClient implements Pipelining {
     }
 
     @Override
+    public void sendOnly(String commandLine) throws IOException {
+        Pipelining.send(_controlOutput_, commandLine);
+    }
+
+    @Override
+    public void restoreReply(int code, java.util.List<String> lines) {
+        _replyCode = code;
+        _replyLines.clear();
+        _replyLines.addAll(lines);
+        _newReplyString = true;
+    }
+
+    @Override
     protected Socket _openDataConnection_(String command, String arg) throws IOException {
         Socket plain = super._openDataConnection_(command, arg);
         if (plain == null || !privateData || plain instanceof SSLSocket) {

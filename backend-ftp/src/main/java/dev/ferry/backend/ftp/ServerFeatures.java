@@ -30,6 +30,22 @@ final class ServerFeatures {
     private final Map<HashAlgorithm, String> hashCommands = new EnumMap<>(HashAlgorithm.class);
     volatile Tri mlsdDashA = Tri.UNKNOWN;
     volatile Tri mdtmSets = Tri.UNKNOWN;
+    /** Whether uploads can continue a file: learnt by trying, FEAT cannot tell. */
+    volatile StoreRestart storeRestart = StoreRestart.UNKNOWN;
+
+    /**
+     * What the server does with an upload that continues a file.
+     *
+     * @param appe APPE adds to the end
+     * @param rest REST n + STOR writes from offset n
+     */
+    record StoreRestart(Tri appe, Tri rest) {
+        static final StoreRestart UNKNOWN = new StoreRestart(Tri.UNKNOWN, Tri.UNKNOWN);
+
+        boolean settled() {
+            return appe != Tri.UNKNOWN;
+        }
+    }
 
     synchronized void learn(FTPClient c) throws IOException {
         if (learnt) {

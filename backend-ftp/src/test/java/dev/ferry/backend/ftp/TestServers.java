@@ -45,12 +45,23 @@ final class TestServers {
     static final String USER = "ferry";
     static final String PASSWORD = "s3cret-pass";
     static final Path VSFTPD = Path.of("/usr/sbin/vsftpd");
+    /**
+     * ProFTPD: {@code FERRY_PROFTPD} (the binary), else Debian's {@code /usr/sbin/proftpd}, else
+     * {@code /opt/ferry-proftpd/usr/sbin/proftpd}. Debian's {@code proftpd-core} conflicts with
+     * {@code vsftpd} (both provide ftp-server), so where vsftpd is installed the package is
+     * unpacked there instead: {@code apt-get download proftpd-core; dpkg-deb -x proftpd-core_*.deb
+     * /opt/ferry-proftpd} (its libraries installed). Modules are looked up beside it in
+     * {@code ../lib/proftpd}.
+     */
+    static final Path PROFTPD = proftpdBinary();
 
     private static final AtomicInteger DIRS = new AtomicInteger();
     private static Server plain;
     private static Server tls;
     private static Server vsftpd;
     private static Server vsftpdTls;
+    private static Server implicitTls;
+    private static Server proftpd;
 
     private TestServers() {}
 
@@ -103,6 +114,109 @@ final class TestServers {
             vsftpdTls = startVsftpd(true);
         }
         return vsftpdTls;
+    }
+
+    /** Apache FtpServer with implicit TLS: TLS from the first byte, no AUTH TLS. */
+    static synchronized Server apacheImplicitTls() throws Exception {
+        if (implicitTls == null) {
+            Path root = Files.createTempDirectory("ferry-ftpserver");
+            int port = freePort();
+            Map<String, String> options = new TreeMap<>();
+            FtpServerFactory sf = apacheFactory(root, port, true, options);
+            ListenerFactory lf = new ListenerFactory(sf.getListener("default"));
+            lf.setImplicitSsl(true);
+            sf.addListener("default", lf.createListener());
+            FtpServer server = sf.createServer();
+            server.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+            options.put("implicitTls", "true");
+            implicitTls = new Server("ftps", port, root, "", Map.copyOf(options));
+        }
+        return implicitTls;
+    }
+
+    /**
+     * ProFTPD with mod_digest (Debian {@code proftpd-core}): MLSD, MFMT, and server-side hashes
+     * (HASH, XMD5, XSHA1, XSHA256, XCRC). Anonymous, writable, as a child process on loopback
+     * with its own configuration; null where the binary or mod_digest is missing.
+     */
+    static synchronized Server proftpd() throws Exception {
+        if (proftpd == null && Files.isExecutable(PROFTPD) && Files.exists(proftpdModules().resolve("mod_digest.so"))) {
+            proftpd = startProftpd();
+        }
+        return proftpd;
+    }
+
+    private static Path proftpdBinary() {
+        String env = System.getenv("FERRY_PROFTPD");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        Path debian = Path.of("/usr/sbin/proftpd");
+        return Files.isExecutable(debian) ? debian : Path.of("/opt/ferry-proftpd/usr/sbin/proftpd");
+    }
+
+    private static Path proftpdModules() {
+        return PROFTPD.toAbsolutePath().getParent().resolveSibling("lib").resolve("proftpd");
+    }
+
+    private static Server startProftpd() throws Exception {
+        Path work = Files.createTempDirectory("ferry-proftpd");
+        // The session runs as the anonymous user, who must be able to reach the root.
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path root = work.resolve("root");
+        Files.createDirectories(root);
+        String anonUser = giveToAnonymous(root);
+        int port = freePort();
+        int pasv = 30000 + (int) (ProcessHandle.current().pid() % 10) * 300;
+        String conf = String.join("\n",
+                "ServerName \"ferry-test\"", "ServerType standalone", "DefaultAddress 127.0.0.1",
+                "SocketBindTight on", "Port " + port, "UseIPv6 off", "PassivePorts " + pasv + " " + (pasv + 299),
+                "MaxInstances 200", "User nobody", "Group nogroup", "PidFile " + work.resolve("proftpd.pid"),
+                "ScoreboardFile " + work.resolve("proftpd.scoreboard"), "DelayTable none", "WtmpLog off",
+                "TransferLog none", "SystemLog " + work.resolve("proftpd.log"), "UseReverseDNS off",
+                "ModulePath " + proftpdModules(), "LoadModule mod_digest.c", "DigestEngine on", "TimesGMT on",
+                "<Anonymous " + root + ">", "  User " + anonUser, "  Group nogroup", "  UserAlias anonymous " + anonUser,
+                "  RequireValidShell off", "  AllowOverwrite on", "  ListOptions \"-a\"",
+                "  <Limit WRITE SITE_CHMOD>", "    AllowAll", "  </Limit>", "</Anonymous>", "");
+        Path confFile = work.resolve("proftpd.conf");
+        Files.writeString(confFile, conf);
+        Process p = new ProcessBuilder(PROFTPD.toString(), "-n", "-q", "-c", confFile.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("proftpd.out").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }));
+        waitForPort(p, port, work.resolve("proftpd.out"), "proftpd");
+        return new Server("ftp", port, root, "", Map.of("user", "anonymous"));
+    }
+
+    /** Gives {@code root} to the daemon's anonymous user, {@code ftp} where it exists, else {@code nobody}; returns its name. */
+    private static String giveToAnonymous(Path root) throws IOException {
+        var lookup = root.getFileSystem().getUserPrincipalLookupService();
+        for (String user : new String[] {"ftp", "nobody"}) {
+            try {
+                Files.setOwner(root, lookup.lookupPrincipalByName(user));
+                return user;
+            } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                // try the next one
+            }
+        }
+        throw new IOException("neither user ftp nor nobody exists");
+    }
+
+    private static void waitForPort(Process p, int port, Path log, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(what + " did not start: " + Files.readString(log));
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     static int freePort() throws IOException {
@@ -243,14 +357,7 @@ final class TestServers {
         Files.createDirectories(root);
         Path empty = work.resolve("empty");
         Files.createDirectories(empty);
-        var lookup = root.getFileSystem().getUserPrincipalLookupService();
-        String anonUser = "ftp";
-        try {
-            Files.setOwner(root, lookup.lookupPrincipalByName(anonUser));
-        } catch (IOException e) {
-            anonUser = "nobody";
-            Files.setOwner(root, lookup.lookupPrincipalByName(anonUser));
-        }
+        String anonUser = giveToAnonymous(root);
         int port = freePort();
         int pasv = 20000 + (int) (ProcessHandle.current().pid() % 10) * 400 + (withTls ? 5000 : 0); // below the ephemeral range
         String conf = String.join("\n",
@@ -282,18 +389,7 @@ final class TestServers {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
         }));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("vsftpd did not start: "
-                            + Files.readString(work.resolve("vsftpd.out")));
-                }
-                Thread.sleep(50);
-            }
-        }
+        waitForPort(p, port, work.resolve("vsftpd.out"), "vsftpd");
         return new Server(withTls ? "ftps" : "ftp", port, root, "/pub", Map.copyOf(options));
     }
 }
