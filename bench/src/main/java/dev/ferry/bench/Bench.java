@@ -28,6 +28,11 @@ final class Bench {
     private final Path dataDir;
     private final Path logDir;
     private Map<String, String> toolEnv = Map.of();
+    /**
+     * Tools that left a wrong destination in this dataset, with the scenario where they did: they
+     * get a failed row there and in every later scenario of the dataset, and the run goes on.
+     */
+    private final Map<Tool, String> wrong = new LinkedHashMap<>();
 
     Bench(Options o) {
         this.o = o;
@@ -109,6 +114,7 @@ final class Bench {
     private void runDataset(Dataset d, TargetPair pair, Tool ferry, Tool rclone, Report report)
             throws IOException, InterruptedException {
         Path src = d.ensure(dataDir, log);
+        wrong.clear();
         List<Tool> tools = List.of(ferry, rclone);
         Map<Tool, Destination> dests = new LinkedHashMap<>();
         List<Tool> initialTools = new ArrayList<>(tools);
@@ -136,6 +142,7 @@ final class Bench {
         String label = sc.label(d);
         Map<Tool, List<Runner.Sample>> samples = new LinkedHashMap<>();
         tools.forEach(t -> samples.put(t, new ArrayList<>()));
+        Map<Tool, String> failures = new LinkedHashMap<>();
         Tree srcTree = Tree.scan(src, false);
         int rounds = o.runs + 1;
         for (int r = 0; r < rounds; r++) {
@@ -151,13 +158,21 @@ final class Bench {
             }
             for (int k = 0; k < tools.size(); k++) {
                 Tool t = tools.get((k + r) % tools.size());
+                if (failures.containsKey(t) || wrong.containsKey(t)) {
+                    continue; // its destination is wrong: later runs would measure nothing meaningful
+                }
                 Destination dst = dests.get(t);
                 Tree before = sc == Scenario.NOOP ? Tree.scan(dst.view(), true) : null;
                 Runner.syncFilesystems();
                 Path logFile = logDir.resolve(d.dirName() + "-" + sc.name().toLowerCase() + "-" + slug(t) + "-" + r + ".log");
                 Runner.Sample s = runner.run(t.command(src, dst), t.unsetEnv(), toolEnv, logFile);
-                verify(sc, label, t, src, srcTree, dst, before,
+                String failure = verify(sc, label, t, src, srcTree, dst, before,
                         sc == Scenario.INITIAL ? srcTree.files().keySet() : changed, logFile);
+                if (failure != null) {
+                    failures.put(t, failure);
+                    wrong.put(t, label);
+                    continue;
+                }
                 log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), warmUp ? "warm-up" : "run " + r,
                         s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
                 if (!warmUp) {
@@ -165,7 +180,18 @@ final class Bench {
                 }
             }
         }
-        samples.forEach((t, list) -> report.add(new Report.Result(d, sc, t.name(), list)));
+        addResults(report, d, sc, samples, failures);
+    }
+
+    private void addResults(Report report, Dataset d, Scenario sc, Map<Tool, List<Runner.Sample>> samples,
+            Map<Tool, String> failures) {
+        samples.forEach((t, list) -> {
+            String failure = failures.get(t);
+            if (failure == null && wrong.containsKey(t)) {
+                failure = "not run: wrong result earlier, in \"" + wrong.get(t) + "\"";
+            }
+            report.add(failure == null ? new Report.Result(d, sc, t.name(), list) : Report.Result.failed(d, sc, t.name(), failure));
+        });
     }
 
     /**
@@ -178,23 +204,29 @@ final class Bench {
         String label = sc.label(d);
         Map<Tool, List<Runner.Sample>> samples = new LinkedHashMap<>();
         tools.forEach(t -> samples.put(t, new ArrayList<>()));
+        Map<Tool, String> failures = new LinkedHashMap<>();
         Tree srcTree = Tree.scan(src, false);
         for (int r = 0; r < o.runs + 1; r++) {
             for (int k = 0; k < tools.size(); k++) {
                 Tool t = tools.get((k + r) % tools.size());
+                if (failures.containsKey(t) || wrong.containsKey(t)) {
+                    continue;
+                }
                 Path local = work.resolve("download").resolve(d.dirName() + "-" + slug(t));
                 Fs.deleteRecursively(local);
                 Files.createDirectories(local);
                 Runner.syncFilesystems();
                 Path logFile = logDir.resolve(d.dirName() + "-download-" + slug(t) + "-" + r + ".log");
                 Runner.Sample s = runner.run(t.downloadCommand(dests.get(t), local), t.unsetEnv(), pair.toolEnv(), logFile);
-                List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, Tree.scan(local, false), PROBLEM_LIMIT));
+                List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, Tree.scan(local, false), Integer.MAX_VALUE));
                 if (problems.isEmpty()) {
-                    problems.addAll(Tree.contentProblems(src, local, srcTree.files().keySet(), PROBLEM_LIMIT));
+                    problems.addAll(Tree.contentProblems(src, local, srcTree.files().keySet(), Integer.MAX_VALUE));
                 }
                 if (!problems.isEmpty()) {
-                    throw new BenchFailure(t.name() + " downloaded a wrong tree in \"" + label + "\" (" + local + "):\n  "
-                            + String.join("\n  ", problems) + "\n--- last lines of " + logFile + " ---\n" + Runner.tail(logFile));
+                    // Not this tool's download's fault alone, but no figure either: the tree is wrong.
+                    failures.put(t, wrongResult(t.name() + " downloaded a wrong tree in \"" + label + "\" (" + local + ")",
+                            problems, logFile));
+                    continue;
                 }
                 log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), r == 0 ? "warm-up" : "run " + r,
                         s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
@@ -203,23 +235,34 @@ final class Bench {
                 }
             }
         }
-        samples.forEach((t, list) -> report.add(new Report.Result(d, sc, t.name(), list)));
+        addResults(report, d, sc, samples, failures);
     }
 
-    private void verify(Scenario sc, String label, Tool t, Path src, Tree srcTree, Destination dst, Tree before,
+    /** Null if the destination is right; else the failure for the report (details go to the log). */
+    private String verify(Scenario sc, String label, Tool t, Path src, Tree srcTree, Destination dst, Tree before,
             Collection<String> contentToCheck, Path logFile) throws IOException {
         Tree after = Tree.scan(dst.view(), sc == Scenario.NOOP);
-        List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, after, PROBLEM_LIMIT));
+        List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, after, Integer.MAX_VALUE));
         if (sc == Scenario.NOOP) {
-            problems.addAll(Tree.changes(before, after, PROBLEM_LIMIT));
+            problems.addAll(Tree.changes(before, after, Integer.MAX_VALUE));
         }
         if (problems.isEmpty()) {
-            problems.addAll(Tree.contentProblems(src, dst.view(), contentToCheck, PROBLEM_LIMIT));
+            problems.addAll(Tree.contentProblems(src, dst.view(), contentToCheck, Integer.MAX_VALUE));
         }
-        if (!problems.isEmpty()) {
-            throw new BenchFailure(t.name() + " left a wrong destination in \"" + label + "\" (" + dst.view() + "):\n  "
-                    + String.join("\n  ", problems) + "\n--- last lines of " + logFile + " ---\n" + Runner.tail(logFile));
-        }
+        return problems.isEmpty() ? null
+                : wrongResult(t.name() + " left a wrong destination in \"" + label + "\" (" + dst.view() + ")", problems, logFile);
+    }
+
+    /**
+     * Logs what is wrong (the first problems and the tool's last lines) and returns the report's
+     * words for it: "wrong result: N files differ".
+     */
+    private String wrongResult(String what, List<String> problems, Path logFile) {
+        // The summary line ("source N files / B bytes, destination ...") names no file.
+        long files = problems.stream().filter(p -> !p.startsWith("source ")).count();
+        log.info("FAILED: %s:%n  %s%n--- last lines of %s ---%n%s", what,
+                String.join("\n  ", problems.subList(0, Math.min(PROBLEM_LIMIT, problems.size()))), logFile, Runner.tail(logFile));
+        return "wrong result: " + files + (files == 1 ? " file differs" : " files differ");
     }
 
     private static String slug(Tool t) {

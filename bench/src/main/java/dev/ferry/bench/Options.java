@@ -18,7 +18,7 @@ final class Options {
               --results DIR     where the Markdown report is written (default: bench/results)
               --quick           smoke-test datasets: 1,000 small files, 2 × 8 MiB
               --datasets LIST   small,large (default: both)
-              --target NAME     target pair (default and only one so far: local)
+              --target NAME     target pair: local (default), s3, ftp, webdav
               --timeout SEC     per-run limit (default 3600)
               --time-bin PATH   GNU time (default: /usr/bin/time)
             """;

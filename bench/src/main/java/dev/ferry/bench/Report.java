@@ -8,10 +8,27 @@ import java.util.Optional;
 /** Collects the measured samples and renders the Markdown report. */
 final class Report {
 
-    /** All measured (not warm-up) samples of one tool in one scenario of one dataset. */
-    record Result(Dataset dataset, Scenario scenario, String tool, List<Runner.Sample> samples) {
+    /**
+     * All measured (not warm-up) samples of one tool in one scenario of one dataset.
+     *
+     * @param failure why the tool has no figure here (it left a wrong result), or null
+     */
+    record Result(Dataset dataset, Scenario scenario, String tool, List<Runner.Sample> samples, String failure) {
         Result {
             samples = List.copyOf(samples);
+        }
+
+        Result(Dataset dataset, Scenario scenario, String tool, List<Runner.Sample> samples) {
+            this(dataset, scenario, tool, samples, null);
+        }
+
+        /** A tool that produced a wrong result: a row that says so, and no figure. */
+        static Result failed(Dataset dataset, Scenario scenario, String tool, String failure) {
+            return new Result(dataset, scenario, tool, List.of(), failure);
+        }
+
+        boolean failed() {
+            return failure != null;
         }
 
         double median() {
@@ -61,9 +78,10 @@ final class Report {
         return List.copyOf(results);
     }
 
+    /** The successful result of a tool in a scenario; a failed one has no figures to compare. */
     Optional<Result> find(Dataset.Kind kind, Scenario sc, String tool) {
         return results.stream()
-                .filter(r -> r.dataset().kind() == kind && r.scenario() == sc && r.tool().equals(tool))
+                .filter(r -> r.dataset().kind() == kind && r.scenario() == sc && r.tool().equals(tool) && !r.failed())
                 .findFirst();
     }
 
@@ -83,6 +101,10 @@ final class Report {
         sb.append("\n| scenario | tool | median s | min s | max s | peak RSS MiB | ratio ferry/rclone | median CPU s |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
+            if (r.failed()) {
+                sb.append(f("| %s | %s | **failed: %s** | | | | | |%n", r.scenario().label(r.dataset()), r.tool(), r.failure()));
+                continue;
+            }
             String ratio = r.tool().equals("ferry")
                     ? ratio(r.dataset().kind(), r.scenario()).map(x -> f("%.2f", x)).orElse("")
                     : "";

@@ -54,8 +54,9 @@ interface TargetPair extends AutoCloseable {
             case "local" -> new LocalPair(work.resolve("dst").resolve("local"));
             case "ftp" -> new FtpPair(work.resolve("dst").resolve("ftp"));
             case "s3" -> new S3Pair(work.resolve("dst").resolve("s3"));
+            case "webdav" -> new WebDavPair(work.resolve("dst").resolve("webdav"));
             default -> throw new IllegalArgumentException(
-                    "unknown target pair '" + name + "' (implemented: local, ftp, s3)");
+                    "unknown target pair '" + name + "' (implemented: local, ftp, s3, webdav)");
         };
     }
 }
