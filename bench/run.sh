@@ -23,7 +23,7 @@ usage: bench/run.sh [options]
   --rclone CMD     rclone's command (default: rclone)
   --datasets LIST  small,large (default: both)
   --timeout SEC    per-run limit (default 3600)
-  --target NAME    target pair (default and only one so far: local)
+  --target NAME    target pair: local (default), s3 (S3Proxy), ftp (vsftpd), webdav (Apache mod_dav)
   -h, --help       this text
 Examples:
   bench/run.sh                                   # full run against sync-cli/target/ferry.jar
