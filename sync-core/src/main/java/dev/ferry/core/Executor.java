@@ -10,6 +10,7 @@ import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.api.WantsHashes;
 import dev.ferry.api.WriteHints;
 import java.io.IOException;
 import java.io.InputStream;
@@ -333,7 +334,7 @@ final class Executor {
         TransferJournal journal = journal(to);
         String key = path + "\u0000" + src.size() + "\u0000" + src.modTime().map(Instant::toString).orElse("")
                 + "\u0000" + src.version().orElse("");
-        WriteHints hints = WriteHints.from(src);
+        WriteHints hints = hintsFor(from, to, src);
         ResumableWriter.PartialWrite w = null;
         long offset = 0;
         Optional<String> token = journal.token(key);
@@ -379,12 +380,36 @@ final class Executor {
         return written;
     }
 
+    /**
+     * The source entry's size, time and hashes, plus the hashes the destination wants told up
+     * front ({@link WantsHashes}) and the listing did not carry, asked of the source's
+     * {@link Hasher}. A source that cannot say leaves them out: the write goes ahead without.
+     */
+    private static WriteHints hintsFor(SyncTarget from, SyncTarget to, Entry src) throws IOException {
+        WriteHints hints = WriteHints.from(src);
+        Optional<WantsHashes> wants = to.ability(WantsHashes.class);
+        Optional<Hasher> hasher = from.ability(Hasher.class);
+        if (wants.isEmpty() || hasher.isEmpty()) {
+            return hints;
+        }
+        for (HashAlgorithm a : wants.get().hashesWanted(src.size())) {
+            if (!hints.hashes().containsKey(a) && from.capabilities().hashes().contains(a)) {
+                Optional<String> h = hasher.get().hash(src.path(), a);
+                if (h.isPresent()) {
+                    hints = hints.withHash(a, h.get());
+                }
+            }
+        }
+        return hints;
+    }
+
     private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
             Set<HashAlgorithm> algs) throws IOException {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
         if (rw.isPresent() && src.size() >= options.resumableFrom()) {
             return copyResumable(from, to, rw.get(), c, src, path);
         }
+        WriteHints hints = hintsFor(from, to, src);
         AtomicLong sent = new AtomicLong();
         Entry written;
         TransferStream in;
@@ -393,7 +418,7 @@ final class Executor {
                 sent.addAndGet(n);
                 listener.transferred(c, n);
             });
-            written = to.write(path, in, WriteHints.from(src));
+            written = to.write(path, in, hints);
         } catch (IOException | RuntimeException e) {
             // Progress already reported for this attempt is taken back so totals stay true.
             listener.transferred(c, -sent.get());
@@ -405,10 +430,10 @@ final class Executor {
         }
         Map<HashAlgorithm, String> got = in.hashes();
         for (Map.Entry<HashAlgorithm, String> h : got.entrySet()) {
-            String listed = src.hashes().get(h.getKey());
+            String listed = hints.hashes().get(h.getKey()); // listed by the source, or asked of it before
             if (listed != null && !listed.equals(h.getValue())) {
                 throw new IntegrityException(path + ": " + h.getKey() + " of the bytes read is " + h.getValue()
-                        + " but the source listed " + listed);
+                        + " but the source gave " + listed);
             }
             String stored = written.hashes().get(h.getKey());
             if (stored != null && !stored.equals(h.getValue())) {

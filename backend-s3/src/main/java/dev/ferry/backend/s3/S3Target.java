@@ -16,6 +16,7 @@ import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.api.WantsHashes;
 import dev.ferry.api.WriteHints;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -111,7 +112,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * two retry layers never multiply and the report shows every retry.
  */
 public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMove, ModTimeSetter, Hasher,
-        RecursiveLister, ResumableWriter {
+        RecursiveLister, ResumableWriter, WantsHashes {
 
     private static final Duration TIME_OF_UPLOAD_PRECISION = Duration.ofSeconds(1);
 
@@ -605,6 +606,15 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             return putMultipart(path, new SequenceInputStream(new ByteArrayInputStream(buf, 0, n), content), hints);
         }
         return putMultipart(path, content, hints);
+    }
+
+    /**
+     * MD5 for what will be a multipart object: its ETag is not one, so rclone's md5chksum must be
+     * in the metadata the upload starts with. A single PUT gets its MD5 from the bytes it buffers.
+     */
+    @Override
+    public Set<HashAlgorithm> hashesWanted(long size) {
+        return size > bufferedCutoff() ? Set.of(HashAlgorithm.MD5) : Set.of();
     }
 
     /** Up to this size content is buffered and sent in one PUT: the cutoff, within what one array holds. */

@@ -80,6 +80,31 @@ class S3MultipartTest {
     }
 
     @Test
+    void aSyncFromDiskGivesMultipartObjectsRclonesMd5(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        // 6 MiB goes through a plain write, 12 MiB through a resumable one (from 8 MiB); both are
+        // multipart here, so neither ETag is an MD5: the engine must ask the disk first.
+        Map<String, byte[]> files = Map.of("six.bin", TestContent.bytes(61, 6 << 20),
+                "twelve.bin", TestContent.bytes(121, 12 << 20), "small.bin", TestContent.bytes(1, 1000));
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            java.nio.file.Files.createDirectories(dir.resolve("src"));
+            java.nio.file.Files.write(dir.resolve("src").resolve(f.getKey()), f.getValue());
+        }
+        try (SyncTarget disk = dev.ferry.api.SyncTargets.load().open(dir.resolve("src").toString())) {
+            dev.ferry.core.SyncReport r = dev.ferry.core.Sync.between(disk, target, dev.ferry.core.SyncOptions.builder()
+                    .stateDirectory(dir.resolve("state")).build()).run();
+            assertThat(r.failures()).isEmpty();
+        }
+        for (String big : new String[] {"six.bin", "twelve.bin"}) {
+            assertThat(head(big).metadata()).as(big)
+                    .containsEntry("md5chksum", RcloneMeta.md5Base64(TestContent.hash(HashAlgorithm.MD5, files.get(big))));
+            assertThat(target.stat(SyncPath.of(big)).orElseThrow().hash(HashAlgorithm.MD5))
+                    .contains(TestContent.hash(HashAlgorithm.MD5, files.get(big)));
+        }
+        assertThat(head("small.bin").metadata()).as("a single PUT's ETag is its MD5").doesNotContainKey("md5chksum");
+    }
+
+    @Test
     void multipartWithoutAnnouncedSizeOrHashNeverTakesTheEtagForAnMd5() throws IOException {
         byte[] data = TestContent.bytes(7, 2 * CUTOFF + 1);
         Entry written = target.write(SyncPath.of("stream.bin"), new ByteArrayInputStream(data), WriteHints.NONE);
