@@ -40,10 +40,10 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
  * self-signed certificate made by keytool at test time), and vsftpd as a child process where
  * {@code /usr/sbin/vsftpd} is installed. Each test gets a fresh directory below the server's root.
  */
-final class TestServers {
+public final class TestServers {
 
-    static final String USER = "ferry";
-    static final String PASSWORD = "s3cret-pass";
+    public static final String USER = "ferry";
+    public static final String PASSWORD = "s3cret-pass";
     static final Path VSFTPD = Path.of("/usr/sbin/vsftpd");
     /**
      * ProFTPD: {@code FERRY_PROFTPD} (the binary), else Debian's {@code /usr/sbin/proftpd}, else
@@ -66,15 +66,15 @@ final class TestServers {
     private TestServers() {}
 
     /** A running server: where it is, and the options a target needs. */
-    record Server(String scheme, int port, Path root, String prefix, Map<String, String> options) {
+    public record Server(String scheme, int port, Path root, String prefix, Map<String, String> options) {
 
         /** A location URI for a fresh, not yet existing directory below the server's root. */
-        URI freshLocation() {
+        public URI freshLocation() {
             return URI.create(scheme + "://" + options.get("user") + "@127.0.0.1:" + port + prefix + "/t" + DIRS.incrementAndGet());
         }
 
         /** Opens a fresh target through the ServiceLoader, as an application would. */
-        SyncTarget freshTarget(Map<String, String> extra) throws IOException {
+        public SyncTarget freshTarget(Map<String, String> extra) throws IOException {
             Map<String, String> o = new TreeMap<>(options);
             o.putAll(extra);
             return SyncTargets.load().open(freshLocation().toString(), o);
@@ -226,8 +226,9 @@ final class TestServers {
     }
 
     /** An Apache FtpServer (plain) a test may stop and start again on the same port: an outage. */
-    static final class Stoppable {
-        final Server server;
+    public static final class Stoppable {
+        /** Where it is. */
+        public final Server server;
         private FtpServer running;
 
         private Stoppable(Server server, FtpServer running) {
@@ -235,19 +236,20 @@ final class TestServers {
             this.running = running;
         }
 
-        synchronized void stop() {
+        /** Stops it: connections are refused until {@link #start()}. */
+        public synchronized void stop() {
             running.stop();
         }
 
         /** Starts a new server on the same port and root (a stopped server cannot start again). */
-        synchronized void start() throws Exception {
+        public synchronized void start() throws Exception {
             running = apacheFactory(server.root(), server.port(), false, new TreeMap<>()).createServer();
             running.start();
         }
     }
 
     /** A fresh plain Apache FtpServer of the test's own, to be stopped and started. */
-    static Stoppable stoppableApache() throws Exception {
+    public static Stoppable stoppableApache() throws Exception {
         Path root = Files.createTempDirectory("ferry-ftpserver");
         int port = freePort();
         Map<String, String> options = new TreeMap<>();
