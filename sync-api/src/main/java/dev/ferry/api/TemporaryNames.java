@@ -39,6 +39,42 @@ public final class TemporaryNames {
         return name.startsWith(PREFIX) && name.endsWith(SUFFIX) && TEMP_NAME.matcher(name).matches();
     }
 
+    /**
+     * A resumable write that goes through a temporary file beside its final one: the
+     * {@link ResumableWriter.PartialWrite#token() token} is {@code <temporary name>/<path>}.
+     *
+     * @param temporaryName the temporary file's name, in the final file's directory
+     * @param path where the file will be
+     */
+    public record ResumeToken(String temporaryName, SyncPath path) {
+
+        /** Validates. */
+        public ResumeToken {
+            if (!isTemporary(temporaryName) || path.isRoot()) {
+                throw new IllegalArgumentException("not a temporary name beside a file: " + temporaryName);
+            }
+        }
+
+        /** The token a journal keeps; {@link #parse} reads it back. */
+        @Override
+        public String toString() {
+            return temporaryName + "/" + path;
+        }
+
+        /** The token's parts; empty if it is not such a token (another backend's, damaged). */
+        public static java.util.Optional<ResumeToken> parse(String token) {
+            int slash = token.indexOf('/');
+            if (slash <= 0) {
+                return java.util.Optional.empty();
+            }
+            try {
+                return java.util.Optional.of(new ResumeToken(token.substring(0, slash), SyncPath.of(token.substring(slash + 1))));
+            } catch (IllegalArgumentException e) {
+                return java.util.Optional.empty();
+            }
+        }
+    }
+
     /** The longest prefix of {@code s} that fits in {@code maxBytes} of UTF-8, never splitting a code point. */
     public static String truncateUtf8(String s, int maxBytes) {
         int bytes = 0;

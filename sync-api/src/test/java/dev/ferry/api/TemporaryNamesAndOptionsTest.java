@@ -61,4 +61,15 @@ class TemporaryNamesAndOptionsTest {
         spec("FSYNC", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d")));
         assertThat(spec("FSYNC", "true").flag("fsync", false)).as("names match ignoring case").isTrue();
     }
+
+    @Test
+    void resumeTokensNameATemporaryFileBesideAPathAndRefuseAnythingElse() {
+        String temp = TemporaryNames.newName("video.mp4");
+        TemporaryNames.ResumeToken t = new TemporaryNames.ResumeToken(temp, SyncPath.of("2024/video.mp4"));
+        assertThat(TemporaryNames.ResumeToken.parse(t.toString())).contains(t);
+        assertThat(TemporaryNames.ResumeToken.parse("s3-multipart:16777216:abc:key")).isEmpty();
+        assertThat(TemporaryNames.ResumeToken.parse(temp + "/../etc/passwd")).isEmpty();
+        assertThat(TemporaryNames.ResumeToken.parse("video.mp4/2024/video.mp4")).as("not a temporary name").isEmpty();
+        assertThat(TemporaryNames.ResumeToken.parse(temp + "/")).as("the root").isEmpty();
+    }
 }

@@ -1001,20 +1001,12 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
      */
     @Override
     public Optional<PartialWrite> resume(String token, WriteHints hints) throws IOException {
-        int slash = token.indexOf('/');
-        if (slash <= 0) {
+        Optional<TemporaryNames.ResumeToken> parsed = TemporaryNames.ResumeToken.parse(token);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        String tempName = token.substring(0, slash);
-        SyncPath path;
-        try {
-            path = SyncPath.of(token.substring(slash + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (path.isRoot() || !TemporaryNames.isTemporary(tempName)) {
-            return Optional.empty();
-        }
+        SyncPath path = parsed.get().path();
+        String tempName = parsed.get().temporaryName();
         FtpPartialWrite w = new FtpPartialWrite(path, tempName, hints);
         String action = "resume " + w.action;
         Optional<Long> held = withConnection(action, true, c -> sizeOn(c, w.temp, action));
@@ -1068,7 +1060,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
 
         @Override
         public String token() {
-            return tempName + "/" + path;
+            return new TemporaryNames.ResumeToken(tempName, path).toString();
         }
 
         /** SIZE of the temporary file; 0 before the first byte arrived. */

@@ -395,20 +395,12 @@ public final class LocalTarget
     /** Continues a write whose temporary file is still there (it is swept after {@code tempMaxAge}). */
     @Override
     public Optional<PartialWrite> resume(String token, WriteHints hints) throws IOException {
-        int slash = token.indexOf('/');
-        if (slash <= 0) {
+        Optional<TemporaryNames.ResumeToken> parsed = TemporaryNames.ResumeToken.parse(token);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        String tempName = token.substring(0, slash);
-        SyncPath path;
-        try {
-            path = SyncPath.of(token.substring(slash + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (!TemporaryNames.isTemporary(tempName) || path.isRoot()) {
-            return Optional.empty();
-        }
+        SyncPath path = parsed.get().path();
+        String tempName = parsed.get().temporaryName();
         Path target = resolve(path, false, "resume a write to");
         Path temp = target.getParent().resolve(tempName);
         if (!Files.isRegularFile(temp, NOFOLLOW)) {
@@ -433,7 +425,7 @@ public final class LocalTarget
 
         @Override
         public String token() {
-            return temp.getFileName() + "/" + path;
+            return new TemporaryNames.ResumeToken(temp.getFileName().toString(), path).toString();
         }
 
         @Override
