@@ -764,13 +764,58 @@ final class WebDavTarget
 
     /** MKCOL of a fresh upload folder with the Destination header (chunking v2); returns its id. */
     private String newUpload(String dest, String action) throws IOException {
+        sweepAbandonedUploads();
         String id = "ferry-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
                 + Long.toHexString(System.nanoTime());
+        OWN_UPLOADS.add(id);
         String dir = uploadUrl(id, null);
         HttpMkCol mkcol = new HttpMkCol(dir);
         mkcol.setHeader("Destination", dest);
         call(mkcol, action, dir, r -> expect(r, action, dir, 201));
         return id;
+    }
+
+    /** Upload folders this process made: never swept as abandoned while it runs. */
+    private static final Set<String> OWN_UPLOADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final java.util.concurrent.atomic.AtomicBoolean uploadsSwept = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Before this target's first chunked upload: deletes Ferry's upload folders (a killed upload
+     * nobody came back to continue) untouched for {@code tempMaxAge}. A live upload touches its
+     * folder with every chunk, and one journaled for resuming is continued long before that.
+     * Best effort: Nextcloud also expires upload folders itself after a day.
+     */
+    private void sweepAbandonedUploads() {
+        if (!uploadsSwept.compareAndSet(false, true)) {
+            return;
+        }
+        String base = DavPaths.url(origin, options.uploadSegments(), true);
+        Instant cutoff = Instant.now().minus(options.tempMaxAge());
+        List<String> stale = new ArrayList<>();
+        try {
+            call(propfind(base, "1"), "list the upload folders", base, r -> {
+                if (r.getStatusLine().getStatusCode() != 207) {
+                    return null;
+                }
+                Multistatus.parse(r.getEntity().getContent(), resp -> {
+                    Optional<List<String>> segs = DavPaths.hrefSegments(resp.href());
+                    if (segs.isEmpty() || !resp.collection() || segs.get().isEmpty()) {
+                        return;
+                    }
+                    String id = segs.get().get(segs.get().size() - 1);
+                    Optional<Instant> t = parseTime(resp.lastModified());
+                    if (id.matches("ferry-[0-9a-f]+") && !OWN_UPLOADS.contains(id) && t.isPresent()
+                            && t.get().isBefore(cutoff)) {
+                        stale.add(id);
+                    }
+                });
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            return; // the upload itself goes on; the next target tries again
+        }
+        stale.forEach(id -> deleteQuietly(uploadUrl(id, null)));
     }
 
     /**

@@ -100,4 +100,26 @@ class NextcloudResumableTest {
             assertThat(t.ability(ResumableWriter.class)).isEmpty();
         }
     }
+
+    @Test
+    void uploadFoldersLeftByAnotherProcessAreSweptOnceStale() throws Exception {
+        java.nio.file.Path uploads = TestServers.nextcloud().root().resolveSibling("uploads");
+        java.nio.file.Path stale = uploads.resolve("ferry-0123abcd");
+        java.nio.file.Path recent = uploads.resolve("ferry-0456cdef");
+        java.nio.file.Path foreign = uploads.resolve("web-4711");
+        for (java.nio.file.Path dir : new java.nio.file.Path[] {stale, recent, foreign}) {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.write(dir.resolve("00001"), new byte[1000]);
+        }
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3 * 3600));
+        java.nio.file.Files.setLastModifiedTime(stale, old);
+        java.nio.file.Files.setLastModifiedTime(foreign, old);
+        try (SyncTarget t = open(TestServers.nextcloud().freshLocation())) {
+            byte[] data = TestContent.bytes(33, 6 * MIB);
+            t.write(SyncPath.of("six.bin"), new ByteArrayInputStream(data), WriteHints.ofSize(data.length)); // chunked
+        }
+        assertThat(stale).as("Ferry's, untouched for 3 h > tempMaxAge 1 h").doesNotExist();
+        assertThat(recent).as("Ferry's, fresh: perhaps being continued").exists();
+        assertThat(foreign).as("not Ferry's").exists();
+    }
 }
