@@ -90,28 +90,8 @@ final class FtpPair implements TargetPair {
     public Destination destination(String slot) throws IOException {
         Path dir = pub.resolve(slot);
         createOwned(dir);
-        return new Destination() {
-            @Override
-            public String ferryUri() {
-                return "ftp://anonymous@127.0.0.1:" + port + "/pub/" + slot;
-            }
-
-            @Override
-            public String rcloneSpec() {
-                return "bench-ftp:pub/" + slot;
-            }
-
-            @Override
-            public Path view() {
-                return dir;
-            }
-
-            @Override
-            public void clear() throws IOException {
-                Fs.deleteRecursively(dir);
-                createOwned(dir);
-            }
-        };
+        return new Destination("ftp://anonymous@127.0.0.1:" + port + "/pub/" + slot, "bench-ftp:pub/" + slot, dir,
+                this::createOwned);
     }
 
     private void createOwned(Path dir) throws IOException {

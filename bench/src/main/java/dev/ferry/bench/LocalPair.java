@@ -26,28 +26,7 @@ final class LocalPair implements TargetPair {
     public Destination destination(String slot) throws IOException {
         Path dir = root.resolve(slot);
         Files.createDirectories(dir);
-        return new Destination() {
-            @Override
-            public String ferryUri() {
-                return dir.toString();
-            }
-
-            @Override
-            public String rcloneSpec() {
-                return dir.toString();
-            }
-
-            @Override
-            public Path view() {
-                return dir;
-            }
-
-            @Override
-            public void clear() throws IOException {
-                Fs.deleteRecursively(dir);
-                Files.createDirectories(dir);
-            }
-        };
+        return new Destination(dir.toString(), dir.toString(), dir);
     }
 
     @Override

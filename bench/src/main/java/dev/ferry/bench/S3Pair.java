@@ -98,28 +98,7 @@ final class S3Pair implements TargetPair {
     public Destination destination(String slot) throws IOException {
         Path dir = store.resolve(BUCKET).resolve(slot);
         Files.createDirectories(dir);
-        return new Destination() {
-            @Override
-            public String ferryUri() {
-                return "bench-s3:" + slot;
-            }
-
-            @Override
-            public String rcloneSpec() {
-                return "bench-s3:" + BUCKET + "/" + slot;
-            }
-
-            @Override
-            public Path view() {
-                return dir;
-            }
-
-            @Override
-            public void clear() throws IOException {
-                Fs.deleteRecursively(dir);
-                Files.createDirectories(dir);
-            }
-        };
+        return new Destination("bench-s3:" + slot, "bench-s3:" + BUCKET + "/" + slot, dir);
     }
 
     @Override

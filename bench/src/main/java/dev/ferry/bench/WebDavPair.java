@@ -99,29 +99,9 @@ final class WebDavPair implements TargetPair {
     public Destination destination(String slot) throws IOException {
         Path dir = dav.resolve(slot);
         createOwned(dir);
-        return new Destination() {
-            @Override
-            public String ferryUri() {
-                return "webdav://127.0.0.1:" + port + "/" + slot;
-            }
-
-            @Override
-            public String rcloneSpec() {
-                // An on-the-fly remote: nothing in the config file.
-                return ":webdav,url='http://127.0.0.1:" + port + "/',vendor=other:" + slot;
-            }
-
-            @Override
-            public Path view() {
-                return dir;
-            }
-
-            @Override
-            public void clear() throws IOException {
-                Fs.deleteRecursively(dir);
-                createOwned(dir);
-            }
-        };
+        // rclone gets an on-the-fly remote: nothing in the config file.
+        return new Destination("webdav://127.0.0.1:" + port + "/" + slot,
+                ":webdav,url='http://127.0.0.1:" + port + "/',vendor=other:" + slot, dir, this::createOwned);
     }
 
     private void createOwned(Path dir) throws IOException {
