@@ -15,6 +15,7 @@ import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncException;
+import dev.ferry.api.Probed;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TemporaryNames;
@@ -76,7 +77,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
     private final String base;
     private final boolean caseSensitive;
     private final Object probeLock = new Object();
-    private volatile Capabilities capabilities;
+    private final Probed<Capabilities> capabilities = new Probed<>(this::measureCapabilities);
     /** Directories known to exist (absolute), so an upload does not ask again; forgotten on delete. */
     private final java.util.Set<String> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -154,37 +155,29 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
      */
     @Override
     public Capabilities capabilities() {
-        Capabilities c = capabilities;
-        if (c != null) {
-            return c;
+        return capabilities.get();
+    }
+
+    private Probed.Outcome<Capabilities> measureCapabilities() {
+        boolean keeps;
+        boolean settled = true;
+        if (features.mfmt()) {
+            keeps = true;
+        } else if (features.mdtm()) {
+            ServerFeatures.Tri t = probeMdtmSet();
+            keeps = t != ServerFeatures.Tri.NO;
+            settled = t != ServerFeatures.Tri.UNKNOWN;
+        } else {
+            keeps = false;
         }
-        synchronized (probeLock) {
-            if (capabilities != null) {
-                return capabilities;
-            }
-            boolean keeps;
-            boolean settled = true;
-            if (features.mfmt()) {
-                keeps = true;
-            } else if (features.mdtm()) {
-                ServerFeatures.Tri t = probeMdtmSet();
-                keeps = t != ServerFeatures.Tri.NO;
-                settled = t != ServerFeatures.Tri.UNKNOWN;
-            } else {
-                keeps = false;
-            }
-            Capabilities result = Capabilities.builder()
-                    .keepsModTime(keeps)
-                    .modTimePrecision(features.mlsd() ? SECOND : MINUTE)
-                    .hashes(features.hashCommands().keySet())
-                    .caseSensitive(caseSensitive)
-                    .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
-                    .build();
-            if (settled) {
-                capabilities = result;
-            }
-            return result;
-        }
+        Capabilities result = Capabilities.builder()
+                .keepsModTime(keeps)
+                .modTimePrecision(features.mlsd() ? SECOND : MINUTE)
+                .hashes(features.hashCommands().keySet())
+                .caseSensitive(caseSensitive)
+                .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
+                .build();
+        return settled ? Probed.Outcome.measured(result) : Probed.Outcome.guessed(result);
     }
 
     /** Whether two-argument MDTM sets a time: tried once on a temporary file in the root. */

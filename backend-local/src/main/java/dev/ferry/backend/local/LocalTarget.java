@@ -15,6 +15,7 @@ import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
+import dev.ferry.api.Probed;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TemporaryNames;
@@ -79,8 +80,7 @@ public final class LocalTarget
 
     private final Path root;
     private final LocalTargetOptions options;
-    private final Object probeLock = new Object();
-    private volatile Capabilities capabilities;
+    private final Probed<Capabilities> capabilities = new Probed<>(this::measureCapabilities);
     private volatile Path rootRealPath;
 
     /** A target at {@code root} with default options. */
@@ -121,30 +121,23 @@ public final class LocalTarget
      */
     @Override
     public Capabilities capabilities() {
-        Capabilities c = capabilities;
-        if (c != null) {
-            return c;
-        }
-        synchronized (probeLock) {
-            if (capabilities != null) {
-                return capabilities;
-            }
-            Optional<FsProbe.Traits> measured = FsProbe.probe(root);
-            FsProbe.Traits traits = measured.orElseGet(() -> FsProbe.guess(root));
-            Capabilities result = Capabilities.builder()
-                    .keepsModTime(traits.keepsModTime())
-                    .modTimePrecision(traits.precision())
-                    .hashes(HASHES)
-                    .caseSensitive(traits.caseSensitive())
-                    .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
-                    .build();
-            // A guess made while the root is missing is not kept: once a write creates the root,
-            // the next call measures.
-            if (measured.isPresent() || Files.isDirectory(root)) {
-                capabilities = result;
-            }
-            return result;
-        }
+        return capabilities.get();
+    }
+
+    private Probed.Outcome<Capabilities> measureCapabilities() {
+        Optional<FsProbe.Traits> measured = FsProbe.probe(root);
+        FsProbe.Traits traits = measured.orElseGet(() -> FsProbe.guess(root));
+        Capabilities result = Capabilities.builder()
+                .keepsModTime(traits.keepsModTime())
+                .modTimePrecision(traits.precision())
+                .hashes(HASHES)
+                .caseSensitive(traits.caseSensitive())
+                .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
+                .build();
+        // A guess made while the root is missing is not kept: once a write creates the root,
+        // the next call measures.
+        return measured.isPresent() || Files.isDirectory(root) ? Probed.Outcome.measured(result)
+                : Probed.Outcome.guessed(result);
     }
 
     // ---------------------------------------------------------------- listing and reading

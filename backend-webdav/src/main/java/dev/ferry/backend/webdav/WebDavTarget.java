@@ -19,6 +19,7 @@ import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncException;
+import dev.ferry.api.Probed;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TemporaryNames;
@@ -95,8 +96,7 @@ final class WebDavTarget
     private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, Object> creating = new ConcurrentHashMap<>();
     private final ExecutorService listers;
-    private final Object probeLock = new Object();
-    private volatile Capabilities capabilities;
+    private final Probed<Capabilities> capabilities = new Probed<>(this::measureCapabilities);
 
     private WebDavTarget(WebDavOptions options, DavClient client) {
         this.options = options;
@@ -156,37 +156,31 @@ final class WebDavTarget
 
     @Override
     public Capabilities capabilities() {
-        Capabilities c = capabilities;
-        if (c != null) {
-            return c;
+        return capabilities.get();
+    }
+
+    private Probed.Outcome<Capabilities> measureCapabilities() {
+        Capabilities.Builder b = Capabilities.builder()
+                .modTimePrecision(SECOND)
+                .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
+                .caseSensitive(true)
+                .conditionalWrites(options.kind() == WebDavOptions.Kind.NEXTCLOUD);
+        Optional<Probe> probe;
+        try {
+            probe = probe();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "capability probe of " + description() + " failed: " + e.getMessage());
+            probe = Optional.of(new Probe(false, false));
         }
-        synchronized (probeLock) {
-            if (capabilities != null) {
-                return capabilities;
-            }
-            Capabilities.Builder b = Capabilities.builder()
-                    .modTimePrecision(SECOND)
-                    .maxNameLength(TemporaryNames.MAX_NAME_BYTES)
-                    .caseSensitive(true)
-                    .conditionalWrites(options.kind() == WebDavOptions.Kind.NEXTCLOUD);
-            Optional<Probe> probe;
-            try {
-                probe = probe();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "capability probe of " + description() + " failed: " + e.getMessage());
-                probe = Optional.of(new Probe(false, false));
-            }
-            if (probe.isEmpty()) {
-                // The root does not exist yet: say what the dialect promises, probe again later.
-                return b.keepsModTime(options.kind() == WebDavOptions.Kind.NEXTCLOUD).build();
-            }
-            b.keepsModTime(probe.get().mtime());
-            if (probe.get().sha1() && (options.kind() != WebDavOptions.Kind.NEXTCLOUD || options.chunkSize() > 0)) {
-                b.hashes(EnumSet.of(HashAlgorithm.SHA1));
-            }
-            capabilities = b.build();
-            return capabilities;
+        if (probe.isEmpty()) {
+            // The root does not exist yet: say what the dialect promises, probe again later.
+            return Probed.Outcome.guessed(b.keepsModTime(options.kind() == WebDavOptions.Kind.NEXTCLOUD).build());
         }
+        b.keepsModTime(probe.get().mtime());
+        if (probe.get().sha1() && (options.kind() != WebDavOptions.Kind.NEXTCLOUD || options.chunkSize() > 0)) {
+            b.hashes(EnumSet.of(HashAlgorithm.SHA1));
+        }
+        return Probed.Outcome.measured(b.build());
     }
 
     private record Probe(boolean mtime, boolean sha1) {}
