@@ -18,6 +18,9 @@ import java.util.Set;
  * @param maxNameLength longest name in UTF-8 bytes the target accepts; 0 when unlimited
  * @param conditionalWrites whether {@link WriteHints#precondition()} is honoured atomically by
  *     the server, so a concurrent writer is detected instead of overwritten
+ * @param listsModTimes whether listings carry the kept modification times; false when a time
+ *     costs a request per file (S3 keeps it in per-object metadata), so {@link SyncTarget#stat}
+ *     must be asked. The engine then asks only for files it cannot judge otherwise
  */
 public record Capabilities(
         boolean keepsModTime,
@@ -25,7 +28,8 @@ public record Capabilities(
         Set<HashAlgorithm> hashes,
         boolean caseSensitive,
         int maxNameLength,
-        boolean conditionalWrites) {
+        boolean conditionalWrites,
+        boolean listsModTimes) {
 
     /** Validates and copies. */
     public Capabilities {
@@ -39,8 +43,8 @@ public record Capabilities(
     }
 
     /**
-     * A builder starting from: keeps mtime to 1 ns, no hashes, case-sensitive, 255-byte names, no
-     * conditional writes.
+     * A builder starting from: keeps mtime to 1 ns and lists it, no hashes, case-sensitive,
+     * 255-byte names, no conditional writes.
      */
     public static Builder builder() {
         return new Builder();
@@ -54,6 +58,7 @@ public record Capabilities(
         private boolean caseSensitive = true;
         private int maxNameLength = 255;
         private boolean conditionalWrites;
+        private boolean listsModTimes = true;
 
         private Builder() {}
 
@@ -93,10 +98,16 @@ public record Capabilities(
             return this;
         }
 
+        /** Whether listings carry modification times (else only {@code stat} gives them). */
+        public Builder listsModTimes(boolean lists) {
+            this.listsModTimes = lists;
+            return this;
+        }
+
         /** The capabilities. */
         public Capabilities build() {
             return new Capabilities(keepsModTime, modTimePrecision, hashes, caseSensitive, maxNameLength,
-                    conditionalWrites);
+                    conditionalWrites, listsModTimes);
         }
     }
 }

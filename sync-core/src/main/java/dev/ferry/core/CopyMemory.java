@@ -1,5 +1,6 @@
 package dev.ferry.core;
 
+import dev.ferry.api.Capabilities;
 import dev.ferry.api.Entry;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
@@ -7,28 +8,37 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * What a one-way run remembers when a side cannot keep modification times (a plain WebDAV
- * server stamps every upload with the time it arrived): for each file, the source as it was
- * copied and the destination as the copy left it (its ETag or upload time). A later run then
- * tells an edit that kept the size (the source moved on from what was copied) and a
- * destination changed behind its back (another ETag) from a file that is simply in step,
- * instead of trusting sizes as rclone does there, or copying everything every time.
+ * What a one-way run remembers where times alone cannot tell cheaply whether a file changed:
+ * for each file, the source as it was copied and the destination as the copy left it (its ETag
+ * or upload time). Two cases:
  *
- * <p>A file met on both sides with no memory yet (the first run, a memory lost) is judged by
- * size, and by listed hashes where both sides have them, and remembered as it is: the first run
- * over an existing tree uploads nothing it cannot tell apart.
+ * <ul>
+ *   <li><b>A side keeps no times</b> (a plain WebDAV server stamps every upload with the time it
+ *       arrived). A later run tells an edit that kept the size (the source moved on from what
+ *       was copied) and a destination changed behind its back (another ETag) from a file that
+ *       is simply in step, instead of trusting sizes as rclone does there, or copying
+ *       everything every time. A file met on both sides with no memory yet (the first run, a
+ *       memory lost) is judged by size, and by listed hashes where both sides have them, and
+ *       remembered as it is: the first run over an existing tree uploads nothing it cannot
+ *       tell apart.</li>
+ *   <li><b>Both keep times but a listing leaves them out</b> ({@link
+ *       dev.ferry.api.Capabilities#listsModTimes()}: S3 keeps the time in per-object metadata,
+ *       a HEAD per object). A file whose two sides are still as remembered is in step without
+ *       asking; any other is compared by time as usual (a {@code stat}), then remembered. So a
+ *       no-op run over 10,000 objects needs no request per object, where rclone sends a HEAD
+ *       for each.</li>
+ * </ul>
  *
  * <p>Kept in the same binary format as two-way state, in the pair's state directory
  * ({@code pairs/<hash>.copies}); each finished copy is journaled at once, so a run killed
  * half-way remembers what it did. A record can only ever say "these two were in step": one
- * lost or stale costs a copy, never a missed change.
+ * lost or stale costs a copy (or a stat), never a missed change.
  */
 final class CopyMemory {
 
@@ -42,10 +52,23 @@ final class CopyMemory {
         this.store = store;
     }
 
-    /** Whether a one-way run between these targets needs a memory: times don't tell there. */
+    /**
+     * Whether a one-way run between these targets needs a memory: times don't tell there, or
+     * a listing leaves them out.
+     */
     static boolean needed(SyncTarget source, SyncTarget destination, SyncOptions options) {
+        Capabilities s = source.capabilities();
+        Capabilities d = destination.capabilities();
         return options.mode() != SyncMode.TWO_WAY && options.compare() == CompareMode.SIZE_AND_MODTIME
-                && !(source.capabilities().keepsModTime() && destination.capabilities().keepsModTime());
+                && !(s.keepsModTime() && d.keepsModTime() && s.listsModTimes() && d.listsModTimes());
+    }
+
+    /**
+     * Whether times can judge a file on these targets (both keep them), so the memory only saves
+     * asking for them; else it is what tells an edit that kept the size.
+     */
+    static boolean timesTell(SyncTarget source, SyncTarget destination) {
+        return source.capabilities().keepsModTime() && destination.capabilities().keepsModTime();
     }
 
     /**
@@ -69,17 +92,23 @@ final class CopyMemory {
     }
 
     /**
-     * Judges a file that the comparator found equal by what it could see. Empty when there is no
-     * memory of it (then it is remembered as it is now); else whether it is still as copied.
+     * Whether both sides of a file are still as remembered (as the last copy, or the last
+     * comparison that found them equal, left them). Notes the path as met.
      */
-    Optional<Boolean> unchanged(Entry source, Entry destination) {
+    boolean inStep(Entry source, Entry destination) {
         seen.add(source.path());
         StateRecord r = store.records().get(source.path());
-        if (r == null) {
-            confirmed.add(StateRecord.of(source, destination));
-            return Optional.empty();
-        }
-        return Optional.of(!StateRecord.changed(source, r.a()) && !StateRecord.changed(destination, r.b()));
+        return r != null && !StateRecord.changed(source, r.a()) && !StateRecord.changed(destination, r.b());
+    }
+
+    /** Whether there is a memory of this file at all. */
+    boolean remembers(SyncPath path) {
+        return store.records().containsKey(path);
+    }
+
+    /** Remembers two sides found equal, as listed (saved by {@link #planned()}). */
+    void remember(Entry source, Entry destination) {
+        confirmed.add(StateRecord.of(source, destination));
     }
 
     /** Notes a file present on both sides that the plan copies: its memory stays until the copy succeeds. */

@@ -1,5 +1,6 @@
 package dev.ferry.core;
 
+import dev.ferry.api.DescribedReader;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
@@ -287,8 +288,10 @@ final class Executor {
     private Entry copy(SyncAction.CopyFile c) throws IOException {
         SyncTarget from = on(c.side().other());
         SyncTarget to = on(c.side());
-        // A listing may leave the time out; the copy must still keep it.
-        Entry src = FileComparator.withDetails(from, c.source());
+        // A listing may leave the time out; the copy must still keep it. A source whose reads
+        // describe the file gives it with the content (one request, not a stat and a read).
+        Entry src = describedReader(from, c.source()).isPresent() ? c.source()
+                : FileComparator.withDetails(from, c.source());
         SyncPath path = src.path();
         if (c.replaced().isPresent()) {
             unchangedSinceScan(to, c.replaced().get());
@@ -407,13 +410,31 @@ final class Executor {
             Set<HashAlgorithm> algs) throws IOException {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
         if (rw.isPresent() && src.size() >= options.resumableFrom()) {
-            return copyResumable(from, to, rw.get(), c, src, path);
+            // The journal keys a resumable write by the source's time: know it before the read.
+            return copyResumable(from, to, rw.get(), c, FileComparator.withDetails(from, src), path);
         }
-        WriteHints hints = hintsFor(from, to, src);
+        Optional<DescribedReader> describer = describedReader(from, src);
+        DescribedReader.Read described = describer.isPresent() ? describer.get().openDescribed(path, 0) : null;
+        if (described != null) {
+            // The file as this read found it: its time, and its size and hashes even if it
+            // changed since the listing (the copy is then checked against what was read).
+            src = described.entry();
+            algs = EnumSet.copyOf(algs.isEmpty() ? EnumSet.noneOf(HashAlgorithm.class) : algs);
+            algs.addAll(src.hashes().keySet());
+        }
+        WriteHints hints;
+        try {
+            hints = hintsFor(from, to, src);
+        } catch (IOException | RuntimeException e) {
+            if (described != null) {
+                described.close();
+            }
+            throw e;
+        }
         AtomicLong sent = new AtomicLong();
         Entry written;
         TransferStream in;
-        try (InputStream raw = from.open(path, 0)) {
+        try (InputStream raw = described != null ? described.content() : from.open(path, 0)) {
             in = new TransferStream(raw, path.toString(), src.size(), algs, limiter, n -> {
                 sent.addAndGet(n);
                 listener.transferred(c, n);
@@ -444,6 +465,17 @@ final class Executor {
         filesCopied.incrementAndGet();
         bytesCopied.addAndGet(in.count());
         return written;
+    }
+
+    /**
+     * The source's {@link DescribedReader} when the entry lacks a time the copy must keep and the
+     * source's reads tell it; else empty (a stat gives the time, as for any other source).
+     */
+    private Optional<DescribedReader> describedReader(SyncTarget from, Entry src) {
+        if (src.modTime().isPresent() || !from.capabilities().keepsModTime()) {
+            return Optional.empty();
+        }
+        return from.ability(DescribedReader.class);
     }
 
     /** A copy arrived corrupted; retried, and removed from the destination if it stays bad. */

@@ -39,6 +39,7 @@ final class Planner {
     private final FileComparator comparator;
     private final Retrier retrier;
     private final CopyMemory memory;
+    private final boolean timesTell;
 
     private final Queue<SyncAction> clashDeletes = new ConcurrentLinkedQueue<>();
     private final Queue<SyncAction.MakeDirectory> makeDirs = new ConcurrentLinkedQueue<>();
@@ -61,6 +62,7 @@ final class Planner {
     /** @param memory what earlier runs copied, where times cannot tell (see {@link CopyMemory}); or null */
     Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier, CopyMemory memory) {
         this.memory = memory;
+        this.timesTell = CopyMemory.timesTell(source, destination);
         this.retrier = retrier;
         this.source = source;
         this.destination = destination;
@@ -169,6 +171,11 @@ final class Planner {
             }
             destinationFiles.incrementAndGet();
             Entry target = s;
+            if (memory != null && memory.inStep(s, d)) {
+                // As the last copy or comparison left both sides: no stat, no hash.
+                unchanged.incrementAndGet();
+                return;
+            }
             FileComparator.Verdict v;
             try {
                 v = comparator.compare(s, d);
@@ -178,10 +185,12 @@ final class Planner {
                 return;
             }
             if (memory != null && v == FileComparator.Verdict.EQUAL) {
-                if (!memory.unchanged(s, d).orElse(true)) {
+                if (!timesTell && memory.remembers(s.path())) {
+                    // Equal by size, but a side moved on from what was copied: only the memory sees it.
                     copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.CHANGED));
                     return;
                 }
+                memory.remember(s, d);
             } else if (memory != null) {
                 memory.copying(s.path());
             }

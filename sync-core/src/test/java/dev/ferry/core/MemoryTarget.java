@@ -1,6 +1,7 @@
 package dev.ferry.core;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.DescribedReader;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory target for engine tests, with hooks to inject the faults a local disk cannot
  * produce when the tests run as root (unreadable files, transient errors, lying servers).
  */
-class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
+class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader {
 
     /** A fault: thrown by the operation on a path, a number of times. */
     interface Fault {
@@ -50,6 +51,13 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
      * the time it arrived and a new ETag, whatever the hints say.
      */
     boolean stampsWrites;
+    /**
+     * Whether this is an object store that keeps times in per-object metadata: listings leave
+     * them out (only stat and described reads give them), and the ETag is the content's MD5.
+     */
+    boolean hidesTimes;
+    final AtomicInteger stats = new AtomicInteger();
+    final AtomicInteger describedReads = new AtomicInteger();
     private final Map<SyncPath, String> etags = new ConcurrentHashMap<>();
     private final AtomicInteger etagCounter = new AtomicInteger();
 
@@ -135,7 +143,11 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
             if (!e.getKey().parent().equals(directory) || e.getKey().isRoot()) {
                 continue;
             }
-            sink.entry(toEntry(e.getKey(), e.getValue()));
+            Entry full = toEntry(e.getKey(), e.getValue());
+            if (hidesTimes && full.isFile()) {
+                full = Entry.file(full.path(), full.size()).version(full.version().orElseThrow()).build();
+            }
+            sink.entry(full);
         }
     }
 
@@ -143,7 +155,9 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
         if (n.dir) {
             return Entry.directory(p).build();
         }
-        Entry.Builder b = Entry.file(p, n.data.length).modTime(n.mtime).version(etags.get(p));
+        String etag = hidesTimes ? "\"" + HashAlgorithm.hex(HashAlgorithm.MD5.newDigest().digest(n.data)) + "\""
+                : etags.get(p);
+        Entry.Builder b = Entry.file(p, n.data.length).modTime(n.mtime).version(etag);
         if (listsHashes) {
             b.hash(HashAlgorithm.MD5, HashAlgorithm.hex(HashAlgorithm.MD5.newDigest().digest(n.data)));
         }
@@ -152,6 +166,7 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
 
     @Override
     public Optional<Entry> stat(SyncPath path) {
+        stats.incrementAndGet();
         Node n = nodes.get(path);
         return n == null ? Optional.empty() : Optional.of(toEntry(path, n));
     }
@@ -164,6 +179,13 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher {
             throw new NotFoundException("no file " + path);
         }
         return new ByteArrayInputStream(n.data, (int) offset, n.data.length - (int) offset);
+    }
+
+    @Override
+    public Read openDescribed(SyncPath path, long offset) throws IOException {
+        describedReads.incrementAndGet();
+        InputStream in = open(path, offset);
+        return new Read(toEntry(path, nodes.get(path)), in);
     }
 
     @Override
