@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ferry bench: times Ferry's CLI against `rclone sync` on reproducible datasets (see bench/README.md).
 #
-#   bench/run.sh [--runs N] [--ferry CMD] [--work DIR] [--quick] [other harness options]
+#   bench/run.sh [--runs N] [--ferry CMD] [--work DIR] [--quick] [--embedded] [other harness options]
 #
 # Installs nothing. Needs rclone, GNU time (/usr/bin/time), java 17+, and Maven (or javac) to build
 # the harness the first time. Runs from the repository root, so a relative path in --ferry is
@@ -24,10 +24,15 @@ usage: bench/run.sh [options]
   --datasets LIST  small,large (default: both)
   --timeout SEC    per-run limit (default 3600)
   --target NAME    target pair: local (default), s3 (S3Proxy), ftp (vsftpd), webdav (Apache mod_dav)
+  --embedded       also time "ferry (embedded)": every sync a request to one long-lived JVM that runs
+                   Ferry in-process (dev.ferry.cli.Main.run), as an application embedding Ferry does.
+                   Its rows exclude JVM start: they are not the ferry command's speed
+  --ferry-jar PATH Ferry's jar for --embedded (default: sync-cli/target/ferry.jar in the repo)
   -h, --help       this text
 Examples:
   bench/run.sh                                   # full run against sync-cli/target/ferry.jar
   bench/run.sh --quick --ferry "rclone --config /dev/null"   # smoke test with a stand-in for ferry
+  bench/run.sh --embedded --ferry bin/ferry      # CLI, embedded Ferry and rclone side by side
 EOF
 }
 
@@ -38,11 +43,15 @@ ferry="$ferry_default"
 rclone_cmd="rclone"
 work="$BENCH_DIR/work"
 results="$BENCH_DIR/results"
+embedded=0
+ferry_jar="$REPO_ROOT/sync-cli/target/ferry.jar"
 pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --quick) pass+=(--quick); shift ;;
+    --embedded) embedded=1; pass+=(--embedded); shift ;;
+    --ferry-jar) [ $# -ge 2 ] || { echo "run.sh: --ferry-jar needs a value" >&2; exit 2; }; ferry_jar=$(abs "$2"); shift 2 ;;
     --runs|--datasets|--timeout|--target)
       [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
       pass+=("$1" "$2"); shift 2 ;;
@@ -74,6 +83,11 @@ done
 if [ "$ferry" = "$ferry_default" ] && [ ! -f "$REPO_ROOT/sync-cli/target/ferry.jar" ]; then
   echo "run.sh: Ferry's CLI is not built ($REPO_ROOT/sync-cli/target/ferry.jar missing)." >&2
   echo "         Build it (mvn -q -pl sync-cli -am package), or pass --ferry CMD (e.g. a stand-in)." >&2
+  missing=1
+fi
+if [ "$embedded" -eq 1 ] && [ ! -f "$ferry_jar" ]; then
+  echo "run.sh: --embedded needs Ferry's jar, and $ferry_jar is missing." >&2
+  echo "         Build it (mvn -q -pl sync-cli -am package), or pass --ferry-jar PATH." >&2
   missing=1
 fi
 [ "$missing" -eq 0 ] || exit 2
@@ -113,4 +127,5 @@ fi
 
 cd "$REPO_ROOT"
 exec java -Xmx512m -cp "$classpath" dev.ferry.bench.BenchMain \
-  --ferry "$ferry" --rclone "$rclone_cmd" --work "$work" --results "$results" ${pass[@]+"${pass[@]}"}
+  --ferry "$ferry" --rclone "$rclone_cmd" --work "$work" --results "$results" --ferry-jar "$ferry_jar" \
+  ${pass[@]+"${pass[@]}"}

@@ -28,6 +28,8 @@ final class Bench {
     private final Path dataDir;
     private final Path logDir;
     private Map<String, String> toolEnv = Map.of();
+    /** The "ferry (embedded)" server while the pair runs, with {@code --embedded}; else null. */
+    private EmbeddedRunner embedded;
     /**
      * Tools that left a wrong destination in this dataset, with the scenario where they did: they
      * get a failed row there and in every later scenario of the dataset, and the run goes on.
@@ -57,6 +59,11 @@ final class Bench {
     Path run() throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Files.createDirectories(logDir);
+        Path ferryJar = o.ferryJar.toAbsolutePath().normalize();
+        if (o.embedded && !Files.isRegularFile(ferryJar)) {
+            throw new IllegalArgumentException("--embedded needs Ferry's jar, and " + ferryJar + " is not a file"
+                    + " (build it: mvn -q -pl sync-cli -am package; or pass --ferry-jar PATH)");
+        }
         Path rcloneConf = work.resolve("rclone.conf");
         Instant started = Instant.now();
         try (TargetPair pair = TargetPair.create(o.target, work)) {
@@ -65,57 +72,98 @@ final class Bench {
             Files.writeString(rcloneConf, pair.rcloneConfig(), StandardCharsets.UTF_8);
             Tool ferry = Tool.ferry(o.ferry);
             Tool rclone = Tool.rclone(o.rclone, rcloneConf);
+            List<Tool> tools = o.embedded ? List.of(ferry, Tool.embeddedFerry(), rclone) : List.of(ferry, rclone);
             List<Dataset> datasets = datasets();
+            // Started once per pair, after it (FERRY_CONFIG may name its server); stopped before it.
+            try (EmbeddedRunner server = o.embedded ? startEmbedded(ferryJar) : null) {
+                embedded = server;
 
-            Report report = new Report("Ferry bench: " + pair.describe());
-            MachineInfo.describe(report, work, ferry, rclone, rcloneConf);
-            report.headerLine("- Run: " + DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-                    + (o.quick ? " · **quick (smoke-test datasets, not for comparison with full runs)**" : "")
-                    + " · " + o.runs + " measured runs per tool and scenario, after 1 warm-up run each"
-                    + " · **warm cache** (page cache not dropped; `sync` before every run)"
-                    + " · tools take turns, order rotating every round");
-            report.headerLine("- Datasets (seed 0x" + Long.toHexString(Dataset.SEED) + "): "
-                    + String.join("; ", datasets.stream().map(d -> d.name() + " = " + d.describe()).toList()));
-            report.headerLine("- ferry: `" + ferry.display() + "`");
-            report.headerLine("- rclone: `" + rclone.display().replace(rcloneConf.toString(), "<empty file>")
-                    + "` (defaults: --transfers 4, --checkers 8; AWS_CA_BUNDLE unset)");
-            if (pair.hasCpReference() && o.datasets.contains("large")) {
-                report.headerLine("- reference: `" + Tool.cp().display() + "` (large initial sync only)");
+                Report report = new Report("Ferry bench: " + pair.describe());
+                MachineInfo.describe(report, work, ferry, rclone, rcloneConf);
+                report.headerLine("- Run: " + DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                        + (o.quick ? " · **quick (smoke-test datasets, not for comparison with full runs)**" : "")
+                        + " · " + o.runs + " measured runs per tool and scenario, after 1 warm-up run each"
+                        + " · **warm cache** (page cache not dropped; `sync` before every run)"
+                        + " · tools take turns, order rotating every round");
+                report.headerLine("- Datasets (seed 0x" + Long.toHexString(Dataset.SEED) + "): "
+                        + String.join("; ", datasets.stream().map(d -> d.name() + " = " + d.describe()).toList()));
+                report.headerLine("- ferry: `" + ferry.display() + "`");
+                if (server != null) {
+                    report.headerLine(embeddedHeader(server));
+                }
+                report.headerLine("- rclone: `" + rclone.display().replace(rcloneConf.toString(), "<empty file>")
+                        + "` (defaults: --transfers 4, --checkers 8; AWS_CA_BUNDLE unset)");
+                if (pair.hasCpReference() && o.datasets.contains("large")) {
+                    report.headerLine("- reference: `" + Tool.cp().display() + "` (large initial sync only)");
+                }
+
+                String loadBefore = MachineInfo.loadAverage();
+                for (Dataset d : datasets) {
+                    runDataset(d, pair, tools, report);
+                }
+                report.headerLine("- Load average (1, 5, 15 min) at start: " + loadBefore + ", at end: "
+                        + MachineInfo.loadAverage() + " (on " + Runtime.getRuntime().availableProcessors()
+                        + " cores; other work on the machine widens min–max)");
+                report.footerLine("Wall time: process start to exit as seen by the harness (JVM start included for ferry)."
+                        + " Peak RSS: the largest over the measured runs of GNU time's %M, i.e. the largest single process"
+                        + " of the tool's process tree (for ferry, the JVM). Ratio: ferry median / rclone median."
+                        + " CPU: user + system seconds of the tool's process tree (GNU time %U + %S), median."
+                        + " Every run was verified: the destination holds exactly the source's files with the same sizes;"
+                        + " after an initial sync every file's content equals the source's; after a change round the changed"
+                        + " files' content does; a no-op re-sync left every destination file untouched"
+                        + " (size, mtime, inode, ctime). Both tools' figures come from this same run.");
+                if (server != null) {
+                    report.footerLine("");
+                    report.footerLine("ferry (embedded): wall time is request sent to reply received (no process start);"
+                            + " CPU is the long-lived JVM's process CPU time during the request (all its threads);"
+                            + " peak RSS is that JVM's VmHWM after the request, a high-water mark since it started, so it"
+                            + " includes every earlier scenario and dataset. Its ratio is its median / rclone's median;"
+                            + " the targets apply to the CLI only. Its runs are verified like the others.");
+                }
+
+                String md = report.markdown();
+                System.out.print(md);
+                System.out.flush();
+                Files.createDirectories(o.results);
+                String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
+                Path file = o.results.resolve(pair.name() + (o.quick ? "-quick-" : "-") + stamp + ".md");
+                Files.writeString(file, md, StandardCharsets.UTF_8);
+                log.info("report written to %s", file.toAbsolutePath());
+                return file;
+            } finally {
+                embedded = null;
             }
-
-            String loadBefore = MachineInfo.loadAverage();
-            for (Dataset d : datasets) {
-                runDataset(d, pair, ferry, rclone, report);
-            }
-            report.headerLine("- Load average (1, 5, 15 min) at start: " + loadBefore + ", at end: "
-                    + MachineInfo.loadAverage() + " (on " + Runtime.getRuntime().availableProcessors()
-                    + " cores; other work on the machine widens min–max)");
-            report.footerLine("Wall time: process start to exit as seen by the harness (JVM start included for ferry)."
-                    + " Peak RSS: the largest over the measured runs of GNU time's %M, i.e. the largest single process"
-                    + " of the tool's process tree (for ferry, the JVM). Ratio: ferry median / rclone median."
-                    + " CPU: user + system seconds of the tool's process tree (GNU time %U + %S), median."
-                    + " Every run was verified: the destination holds exactly the source's files with the same sizes;"
-                    + " after an initial sync every file's content equals the source's; after a change round the changed"
-                    + " files' content does; a no-op re-sync left every destination file untouched"
-                    + " (size, mtime, inode, ctime). Both tools' figures come from this same run.");
-
-            String md = report.markdown();
-            System.out.print(md);
-            System.out.flush();
-            Files.createDirectories(o.results);
-            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-            Path file = o.results.resolve(pair.name() + (o.quick ? "-quick-" : "-") + stamp + ".md");
-            Files.writeString(file, md, StandardCharsets.UTF_8);
-            log.info("report written to %s", file.toAbsolutePath());
-            return file;
         }
     }
 
-    private void runDataset(Dataset d, TargetPair pair, Tool ferry, Tool rclone, Report report)
+    private EmbeddedRunner startEmbedded(Path ferryJar) throws IOException, InterruptedException {
+        Path serverLog = logDir.resolve("ferry-embedded-server.log");
+        log.info("starting the ferry (embedded) server JVM (its log: %s)", serverLog);
+        EmbeddedRunner r = EmbeddedRunner.start(List.of(ferryJar, EmbeddedRunner.benchClasses()), EmbeddedFerry.DEFAULT_ENTRY,
+                toolEnv, Tool.embeddedFerry().unsetEnv(), serverLog, Duration.ofSeconds(o.timeoutSeconds));
+        log.info("ferry (embedded) server JVM listening after %.2f s, pid %d", r.startSeconds(), r.pid());
+        return r;
+    }
+
+    private String embeddedHeader(EmbeddedRunner server) {
+        return String.format(java.util.Locale.ROOT, "- ferry (embedded): `%s.run(sync SRC DST)` per run, in one long-lived JVM"
+                + " (`java -XX:+UseSerialGC -cp %s:<bench classes> %s`, started once for the whole run, in %.2f s that no row"
+                + " includes). **Its rows exclude JVM start**: they are what a host application that embeds Ferry pays per"
+                + " sync once its JVM runs, not what the `ferry` command costs. The warm-up run of each scenario also warms"
+                + " this JVM's JIT. **Its peak RSS column is the long-lived JVM's** high-water mark so far (VmHWM), not a"
+                + " per-run figure.",
+                EmbeddedFerry.DEFAULT_ENTRY, o.ferryJar, EmbeddedFerry.class.getName(), server.startSeconds());
+    }
+
+    /** One timed run: a process under GNU time, or a request to the embedded server. */
+    private Runner.Sample runTool(Tool t, List<String> command, Path logFile) throws IOException, InterruptedException {
+        return t.embedded() ? embedded.run(command, logFile) : runner.run(command, t.unsetEnv(), toolEnv, logFile);
+    }
+
+    private void runDataset(Dataset d, TargetPair pair, List<Tool> tools, Report report)
             throws IOException, InterruptedException {
         Path src = d.ensure(dataDir, log);
         wrong.clear();
-        List<Tool> tools = List.of(ferry, rclone);
         Map<Tool, Destination> dests = new LinkedHashMap<>();
         List<Tool> initialTools = new ArrayList<>(tools);
         if (d.kind() == Dataset.Kind.LARGE && pair.hasCpReference()) {
@@ -127,7 +175,7 @@ final class Bench {
         runScenario(Scenario.INITIAL, d, src, initialTools, dests, report);
         runScenario(Scenario.NOOP, d, src, tools, dests, report);
         if (pair.downloads()) {
-            runDownload(d, src, tools, dests, pair, report);
+            runDownload(d, src, tools, dests, report);
         }
         try {
             runScenario(Scenario.CHANGED, d, src, tools, dests, report);
@@ -165,7 +213,7 @@ final class Bench {
                 Tree before = sc == Scenario.NOOP ? Tree.scan(dst.view(), true) : null;
                 Runner.syncFilesystems();
                 Path logFile = logDir.resolve(d.dirName() + "-" + sc.name().toLowerCase() + "-" + slug(t) + "-" + r + ".log");
-                Runner.Sample s = runner.run(t.command(src, dst), t.unsetEnv(), toolEnv, logFile);
+                Runner.Sample s = runTool(t, t.command(src, dst), logFile);
                 String failure = verify(sc, label, t, src, srcTree, dst, before,
                         sc == Scenario.INITIAL ? srcTree.files().keySet() : changed, logFile);
                 if (failure != null) {
@@ -173,7 +221,7 @@ final class Bench {
                     wrong.put(t, label);
                     continue;
                 }
-                log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), warmUp ? "warm-up" : "run " + r,
+                log.info("%-34s %-16s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), warmUp ? "warm-up" : "run " + r,
                         s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
                 if (!warmUp) {
                     samples.get(t).add(s);
@@ -198,8 +246,8 @@ final class Bench {
      * Each tool copies its own (complete, verified) destination back into an empty local
      * directory, cleared before every run; the result must equal the source, content included.
      */
-    private void runDownload(Dataset d, Path src, List<Tool> tools, Map<Tool, Destination> dests, TargetPair pair,
-            Report report) throws IOException, InterruptedException {
+    private void runDownload(Dataset d, Path src, List<Tool> tools, Map<Tool, Destination> dests, Report report)
+            throws IOException, InterruptedException {
         Scenario sc = Scenario.DOWNLOAD;
         String label = sc.label(d);
         Map<Tool, List<Runner.Sample>> samples = new LinkedHashMap<>();
@@ -217,7 +265,7 @@ final class Bench {
                 Files.createDirectories(local);
                 Runner.syncFilesystems();
                 Path logFile = logDir.resolve(d.dirName() + "-download-" + slug(t) + "-" + r + ".log");
-                Runner.Sample s = runner.run(t.downloadCommand(dests.get(t), local), t.unsetEnv(), pair.toolEnv(), logFile);
+                Runner.Sample s = runTool(t, t.downloadCommand(dests.get(t), local), logFile);
                 List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, Tree.scan(local, false), Integer.MAX_VALUE));
                 if (problems.isEmpty()) {
                     problems.addAll(Tree.contentProblems(src, local, srcTree.files().keySet(), Integer.MAX_VALUE));
@@ -228,7 +276,7 @@ final class Bench {
                             problems, logFile));
                     continue;
                 }
-                log.info("%-34s %-7s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), r == 0 ? "warm-up" : "run " + r,
+                log.info("%-34s %-16s %-8s %8.3f s %8.1f MiB %7.2f s CPU", label, t.name(), r == 0 ? "warm-up" : "run " + r,
                         s.seconds(), s.peakRssKiB() / 1024.0, s.cpuSeconds());
                 if (r > 0) {
                     samples.get(t).add(s);

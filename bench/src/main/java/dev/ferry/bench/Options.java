@@ -21,6 +21,9 @@ final class Options {
               --target NAME     target pair: local (default), s3, ftp, webdav
               --timeout SEC     per-run limit (default 3600)
               --time-bin PATH   GNU time (default: /usr/bin/time)
+              --embedded        also time "ferry (embedded)": each sync a request to one long-lived JVM
+                                that runs dev.ferry.cli.Main.run in-process (no JVM start per run)
+              --ferry-jar PATH  Ferry's jar for --embedded (default: sync-cli/target/ferry.jar)
             """;
 
     int runs = 3;
@@ -33,6 +36,8 @@ final class Options {
     String target = "local";
     long timeoutSeconds = 3600;
     String timeBin = "/usr/bin/time";
+    boolean embedded;
+    Path ferryJar = Path.of("sync-cli", "target", "ferry.jar");
     boolean help;
 
     static Options parse(String[] args) {
@@ -43,6 +48,8 @@ final class Options {
             switch (k) {
                 case "-h", "--help" -> o.help = true;
                 case "--quick" -> o.quick = true;
+                case "--embedded" -> o.embedded = true;
+                case "--ferry-jar" -> o.ferryJar = Path.of(value(a, ++i, k));
                 case "--runs" -> {
                     o.runs = parseInt(k, value(a, ++i, k));
                     if (o.runs < 1) {

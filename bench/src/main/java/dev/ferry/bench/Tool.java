@@ -44,6 +44,21 @@ record Tool(String name, List<String> template, DstForm dstForm, Set<String> uns
         return new Tool("rclone", t, DstForm.RCLONE, Set.of("AWS_CA_BUNDLE"));
     }
 
+    /** The name of the "ferry (embedded)" tool's rows. */
+    static final String EMBEDDED = "ferry (embedded)";
+
+    /**
+     * Ferry run in-process by {@link EmbeddedRunner}: the template is the argument vector given to
+     * {@code dev.ferry.cli.Main.run}, not a command line.
+     */
+    static Tool embeddedFerry() {
+        return new Tool(EMBEDDED, List.of("sync", "{src}", "{dst}"), DstForm.FERRY, Set.of());
+    }
+
+    boolean embedded() {
+        return name.equals(EMBEDDED);
+    }
+
     /** {@code cp -r SRC/. DST}: the throughput reference for a local destination. */
     static Tool cp() {
         return new Tool("cp -r", List.of("cp", "-r", "{src}/.", "{dst}"), DstForm.LOCAL_VIEW, Set.of());

@@ -29,6 +29,12 @@ class HarnessPartsTest {
         assertThat(Tool.rclone("rclone", Path.of("/w/rclone.conf")).command(src, d))
                 .containsExactly("rclone", "sync", "/data/src", d.rcloneSpec(), "--config", "/w/rclone.conf");
         assertThat(Tool.rclone("rclone", Path.of("/c")).unsetEnv()).contains("AWS_CA_BUNDLE");
+        Tool embedded = Tool.embeddedFerry();
+        assertThat(embedded.name()).isEqualTo("ferry (embedded)");
+        assertThat(embedded.embedded()).isTrue();
+        assertThat(Tool.ferry("bin/ferry").embedded()).isFalse();
+        assertThat(embedded.command(src, d)).as("Main.run's arguments").containsExactly("sync", "/data/src", d.ferryUri());
+        assertThat(embedded.downloadCommand(d, Path.of("/tmp/back"))).containsExactly("sync", d.ferryUri(), "/tmp/back");
     }
 
     @Test
@@ -80,6 +86,12 @@ class HarnessPartsTest {
         assertThat(o.runs).isEqualTo(5);
         assertThat(o.quick).isTrue();
         assertThat(o.datasets).containsExactly("large");
+        assertThat(o.embedded).as("off by default").isFalse();
+        assertThat(o.ferryJar).isEqualTo(Path.of("sync-cli/target/ferry.jar"));
+        Options e = Options.parse(new String[] {"--embedded", "--ferry-jar", "/x/ferry.jar"});
+        assertThat(e.embedded).isTrue();
+        assertThat(e.ferryJar).isEqualTo(Path.of("/x/ferry.jar"));
+        assertThatThrownBy(() -> Options.parse(new String[] {"--ferry-jar"})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Options.parse(new String[] {"--runs", "0"})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Options.parse(new String[] {"--bogus"})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TargetPair.create("gopher", Path.of("w"))).isInstanceOf(IllegalArgumentException.class)
