@@ -313,6 +313,19 @@ final class TwoWayPlanner {
             keep(dir);
             return;
         }
+        if (policy != ConflictPolicy.SOURCE_WINS && policy != ConflictPolicy.DESTINATION_WINS) {
+            // The newer one wins: a listing that leaves times out (S3) must not make a file look
+            // as old as the epoch, so ask for the two times (two stats per conflict; conflicts are rare).
+            try {
+                ea = FileComparator.withDetails(a, ea);
+                eb = FileComparator.withDetails(b, eb);
+            } catch (IOException e) {
+                failures.add(new SyncFailure(ea.path().toString(), SyncFailure.Stage.COMPARE, Errors.describe(e),
+                        Errors.isTransient(e)));
+                keep(dir);
+                return;
+            }
+        }
         Side winner = switch (policy) {
             case SOURCE_WINS -> Side.SOURCE;
             case DESTINATION_WINS -> Side.DESTINATION;

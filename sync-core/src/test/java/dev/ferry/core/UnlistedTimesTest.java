@@ -102,4 +102,17 @@ class UnlistedTimesTest {
         assertThat(run(bucket, empty, SyncMode.MIRROR).filesCopied()).isZero();
         assertThat(bucket.stats.get()).isZero();
     }
+
+    @Test
+    void aTwoWayConflictIsWonByTheNewerEvenWhenItsListingHasNoTime() throws IOException {
+        SyncOptions twoWay = SyncOptions.builder().mode(SyncMode.TWO_WAY).conflictPolicy(ConflictPolicy.NEWEST)
+                .stateDirectory(state).retry(new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 0)).build();
+        Sync.between(disk, bucket, twoWay).run();
+        disk.file("a.txt", "disk edit", T1.plusSeconds(60));
+        bucket.file("a.txt", "bucket edit, later", T2); // the newer, but its listing shows no time
+        SyncReport r = Sync.between(disk, bucket, twoWay).run();
+        assertThat(r.failures()).isEmpty();
+        assertThat(disk.content("a.txt")).isEqualTo("bucket edit, later");
+        assertThat(bucket.content("a.txt")).isEqualTo("bucket edit, later");
+    }
 }
