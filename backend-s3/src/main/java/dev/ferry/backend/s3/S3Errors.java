@@ -18,8 +18,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Turns the SDK's exceptions into the SPI's family: 5xx, 429, SlowDown, RequestTimeout and
- * network failures are transient; 412 is a failed precondition; 403, 404 and bad credentials are
+ * Turns the SDK's exceptions into the SPI's family: 5xx, 429, SlowDown, RequestTimeout,
+ * BadDigest (a body damaged on the way) and network failures are transient; 412 is a failed precondition; 403, 404 and bad credentials are
  * permanent. Messages name the object, bucket and endpoint, never a credential; the SDK's own
  * message (which holds none) is kept as the cause.
  */
@@ -45,7 +45,9 @@ final class S3Errors {
             }
             if (status >= 500 || status == 429 || status == 409 && code.equals("ConditionalRequestConflict")
                     || code.equals("SlowDown") || code.equals("RequestTimeout") || code.equals("InternalError")
-                    || code.equals("ServiceUnavailable") || code.equals("RequestTimeTooSkewed")) {
+                    || code.equals("ServiceUnavailable") || code.equals("RequestTimeTooSkewed")
+                    // The body did not match its Content-MD5: damaged on the way; sent again, it arrives whole.
+                    || code.equals("BadDigest")) {
                 return new TransientSyncException(prefix + detail, e, retryAfter(ase).orElse(null));
             }
             if (code.equals("NoSuchBucket")) {

@@ -1,6 +1,7 @@
 package dev.ferry.backend.s3;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.DescribedReader;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
@@ -95,12 +96,18 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * ({@code a/b/c.txt} makes {@code a} and {@code a/b}); with the {@code directoryMarkers} option
  * an empty directory is a zero-byte {@code dir/} object. Modification times and content MD5
  * are kept in rclone's user metadata ({@code x-amz-meta-mtime}, {@code x-amz-meta-md5chksum}).
+ * A listing does not carry the time (it costs a HEAD per object) unless the {@code listModTimes}
+ * option asks; the engine stats the files it needs a time for, and a read tells it with the
+ * content ({@link DescribedReader}).
  *
  * <p>Writes are atomic by S3's nature: a PutObject replaces the object in one go and a multipart
  * upload becomes visible only when completed; any failure aborts the upload, so no parts are
  * left behind. Content of up to {@code multipartCutoff} bytes is buffered (to check its length
  * and send its MD5); above that, parts of {@code partSize} are uploaded in parallel, with at
- * most {@code uploadConcurrency} part buffers held at once across the target.
+ * most {@code uploadConcurrency} part buffers held at once across the target. Every PutObject
+ * and UploadPart goes with its {@code Content-MD5}, which the store checks, and with an unsigned
+ * payload, on http endpoints too ({@link ContentMd5AuthScheme}): the signed MD5 keeps the body
+ * from being changed on the way without a SHA-256 of every byte.
  *
  * <p>Large files survive the death of the writer ({@link ResumableWriter}): the engine journals
  * the multipart upload's id, and the next process asks the store which parts it holds
@@ -112,7 +119,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * two retry layers never multiply and the report shows every retry.
  */
 public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMove, ModTimeSetter, Hasher,
-        RecursiveLister, ResumableWriter, WantsHashes {
+        RecursiveLister, ResumableWriter, WantsHashes, DescribedReader {
 
     private static final Duration TIME_OF_UPLOAD_PRECISION = Duration.ofSeconds(1);
 
@@ -145,6 +152,8 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                 .caseSensitive(true)
                 .maxNameLength(0) // S3 limits whole keys (1024 bytes), not names
                 .conditionalWrites(options.conditionalWritesHonoured())
+                // A time is in each object's metadata: a HEAD per file, unless the option asks for it.
+                .listsModTimes(options.listModTimes())
                 .build();
     }
 
@@ -217,7 +226,9 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                         .retryOnException(S3Target::isDeadConnection)
                         .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.retryImmediately())
                         .circuitBreakerEnabled(false)
-                        .build()));
+                        .build()))
+                // PutObject and UploadPart go with Content-MD5 and an unsigned payload, on http too.
+                .putAuthScheme(new ContentMd5AuthScheme());
         o.endpoint().ifPresent(b::endpointOverride);
         return b.build();
     }
@@ -519,6 +530,51 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
 
     @Override
     public InputStream open(SyncPath path, long offset) throws IOException {
+        ResponseInputStream<GetObjectResponse> in = get(path, offset);
+        return in == null ? InputStream.nullInputStream() : new AbortingStream(in);
+    }
+
+    /**
+     * One GET, and the file as its response describes it, built as {@link #stat} builds it from a
+     * HEAD: the same headers come with both.
+     */
+    @Override
+    public Read openDescribed(SyncPath path, long offset) throws IOException {
+        ResponseInputStream<GetObjectResponse> in = get(path, offset);
+        if (in == null) {
+            // At or past the end: no body, no headers to tell the file by; a HEAD does.
+            Entry e = stat(path).filter(Entry::isFile)
+                    .orElseThrow(() -> new NotFoundException("cannot open " + at(path) + ": no such file"));
+            return new Read(e, InputStream.nullInputStream());
+        }
+        GetObjectResponse r = in.response();
+        long remaining = r.contentLength() == null ? 0 : r.contentLength();
+        // The whole file's size: a ranged answer's Content-Range total (bytes 100-199/200),
+        // else (no range asked, or a store that ignored it) the Content-Length.
+        long size = r.contentRange() == null ? remaining
+                : totalOfContentRange(r.contentRange()).orElse(offset + remaining);
+        Entry e = fileEntry(path, size, r.metadata(), r.eTag(), r.lastModified());
+        return new Read(e, new AbortingStream(in));
+    }
+
+    /** The total of a Content-Range ({@code bytes 100-199/200}); empty when absent or {@code *}. */
+    static Optional<Long> totalOfContentRange(String contentRange) {
+        int slash = contentRange.lastIndexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(contentRange.substring(slash + 1).trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * GETs a file from {@code offset} on; null when the offset is at or past its end (416). A
+     * store that ignores the Range (200, no Content-Range) has the bytes before it skipped.
+     */
+    private ResponseInputStream<GetObjectResponse> get(SyncPath path, long offset) throws IOException {
         if (path.isRoot()) {
             throw new PermanentSyncException("cannot open the root of " + where + ": it is a directory");
         }
@@ -526,19 +582,31 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         if (offset > 0) {
             req.range("bytes=" + offset + "-");
         }
+        ResponseInputStream<GetObjectResponse> in;
         try {
-            ResponseInputStream<GetObjectResponse> in = client.getObject(req.build());
-            return new AbortingStream(in);
+            in = client.getObject(req.build());
         } catch (NoSuchKeyException e) {
             throw new NotFoundException("cannot open " + at(path) + ": no such file", e);
         } catch (S3Exception e) {
             if (e.statusCode() == 416) {
-                return InputStream.nullInputStream(); // offset at or past the end
+                return null; // offset at or past the end
+            }
+            if (e.statusCode() == 404) {
+                throw new NotFoundException("cannot open " + at(path) + ": no such file", e);
             }
             throw S3Errors.map(e, "open", at(path));
         } catch (SdkException e) {
             throw S3Errors.map(e, "open", at(path));
         }
+        if (offset > 0 && in.response().contentRange() == null) {
+            try {
+                in.skipNBytes(offset);
+            } catch (IOException | RuntimeException e) {
+                in.abort();
+                throw e instanceof IOException io ? io : S3Errors.map(e, "open", at(path));
+            }
+        }
+        return in;
     }
 
     /** Aborts the connection when closed before the end, rather than reading the rest to reuse it. */
@@ -664,18 +732,35 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         return b.build();
     }
 
+    /**
+     * A multipart upload in one go (not resumable). Every part goes with its Content-MD5, which
+     * the store checks. The whole content's MD5 is computed only when one was hinted: that hint
+     * becomes the object's md5chksum when the upload starts, so it is checked against the bytes
+     * actually sent before the upload is completed (a source changed since it was hashed must
+     * not publish an object whose md5chksum lies). Without a hint the object has no MD5 anyone
+     * could read back (a multipart ETag is none), so none is computed or returned: one pass over
+     * the bytes fewer, and no check lost. The two digests are fed in the same pass, as each slice
+     * is read.
+     */
     private Entry putMultipart(SyncPath path, InputStream content, WriteHints hints) throws IOException {
         String key = key(path);
         long expected = hints.size();
+        String hinted = hints.hashes().get(HashAlgorithm.MD5);
         String uploadId = createUpload(path, hints);
         List<Future<CompletedPart>> parts = new ArrayList<>();
         boolean done = false;
         try {
-            java.security.MessageDigest whole = HashAlgorithm.MD5.newDigest();
+            java.security.MessageDigest whole = hinted != null ? HashAlgorithm.MD5.newDigest() : null;
             long total = sendParts(path, key, uploadId, options.partSize(), 1, 0, content, expected, whole, parts);
             if (expected >= 0 && total != expected) {
                 throw new PermanentSyncException("cannot write " + at(path) + ": the content ended after " + total
                         + " bytes of the " + expected + " announced");
+            }
+            String md5 = whole == null ? null : HashAlgorithm.hex(whole.digest());
+            if (md5 != null && !md5.equalsIgnoreCase(hinted)) {
+                // Retried by the engine, which hashes the source afresh for the next attempt.
+                throw new TransientSyncException("cannot write " + at(path) + ": the MD5 of the content read is "
+                        + md5 + ", not the " + hinted + " announced (changed while being sent?); nothing was published");
             }
             List<CompletedPart> completed = new ArrayList<>(parts.size());
             for (Future<CompletedPart> f : parts) {
@@ -683,7 +768,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             }
             String etag = completeUpload(path, key, uploadId, completed, hints);
             done = true;
-            return written(path, total, hints, HashAlgorithm.hex(whole.digest()), etag);
+            return written(path, total, hints, md5, etag);
         } finally {
             if (!done) {
                 settle(parts);
@@ -719,6 +804,10 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
      * from {@code firstNumber}; at most {@code uploadConcurrency} part buffers are held across the
      * target. Returns once every part has been handed over (not finished: see {@code parts}).
      *
+     * <p>Each part goes with its Content-MD5. With a whole-content {@code digest} the part's MD5
+     * is fed in the same pass, slice by slice as it is read (while the slice is in cache);
+     * without one, the worker that sends the part computes it, so parts are hashed in parallel.
+     *
      * @param already bytes of the content before {@code content}, counted against {@code expected}
      * @param digest updated with every byte read, if given
      * @return {@code already} plus the bytes read
@@ -734,7 +823,8 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                 boolean handedOver = false;
                 try {
                     byte[] buf = new byte[partSize];
-                    int n = content.readNBytes(buf, 0, partSize);
+                    java.security.MessageDigest partDigest = digest == null ? null : HashAlgorithm.MD5.newDigest();
+                    int n = readPart(content, buf, digest, partDigest);
                     // An empty content still needs one (empty) part to complete; further empty reads end it.
                     if (n == 0 && (number > 1 || already > 0)) {
                         break;
@@ -744,13 +834,11 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                         throw new PermanentSyncException("cannot write " + at(path)
                                 + ": the content is longer than the " + expected + " bytes announced");
                     }
-                    if (digest != null) {
-                        digest.update(buf, 0, n);
-                    }
+                    byte[] partMd5 = partDigest == null ? null : partDigest.digest();
                     int partNumber = number;
                     parts.add(workers.submit(() -> {
                         try {
-                            return uploadPart(key, uploadId, partNumber, buf, n);
+                            return uploadPart(key, uploadId, partNumber, buf, n, partMd5 != null ? partMd5 : md5(buf, n));
                         } finally {
                             partBuffers.release();
                         }
@@ -770,6 +858,41 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + at(path));
         }
+    }
+
+    /** Bytes read at a time into a part buffer, and hashed at once while they are in cache. */
+    private static final int SLICE = 256 << 10;
+
+    /**
+     * Fills {@code buf} from {@code content} (fewer bytes only at its end), feeding each slice to
+     * the digests given as soon as it is read: one pass over the bytes for both.
+     */
+    private static int readPart(InputStream content, byte[] buf, java.security.MessageDigest whole,
+            java.security.MessageDigest part) throws IOException {
+        if (whole == null && part == null) {
+            return content.readNBytes(buf, 0, buf.length);
+        }
+        int n = 0;
+        while (n < buf.length) {
+            int r = content.readNBytes(buf, n, Math.min(SLICE, buf.length - n));
+            if (r == 0) {
+                break;
+            }
+            if (whole != null) {
+                whole.update(buf, n, r);
+            }
+            if (part != null) {
+                part.update(buf, n, r);
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    private static byte[] md5(byte[] buf, int len) {
+        java.security.MessageDigest md = HashAlgorithm.MD5.newDigest();
+        md.update(buf, 0, len);
+        return md.digest();
     }
 
     /** Completes an upload with the hinted precondition, as a single PUT would honour it; returns the ETag. */
@@ -792,12 +915,17 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         }
     }
 
-    private CompletedPart uploadPart(String key, String uploadId, int number, byte[] buf, int len) throws IOException {
-        // No Content-MD5 per part: one more pass over every byte (measured: about 1 s of CPU per
-        // 512 MiB); the whole content's MD5 is computed once and returned for the engine to verify.
+    /**
+     * Sends one part with its Content-MD5: the store refuses a part whose bytes do not match it
+     * (400 BadDigest), and the header is signed, so the payload itself need not be (see
+     * {@link ContentMd5AuthScheme}).
+     */
+    private CompletedPart uploadPart(String key, String uploadId, int number, byte[] buf, int len, byte[] md5)
+            throws IOException {
         try {
             String etag = client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
-                            .partNumber(number).contentLength((long) len).build(),
+                            .partNumber(number).contentLength((long) len)
+                            .contentMD5(Base64.getEncoder().encodeToString(md5)).build(),
                     RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf, 0, len), len,
                             "application/octet-stream")).eTag();
             return CompletedPart.builder().partNumber(number).eTag(etag).build();
@@ -1088,6 +1216,10 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             List<CompletedPart> parts = run.stream()
                     .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build()).toList();
             String etag = completeUpload(path, key, uploadId, parts, hints);
+            // The hinted MD5 (now md5chksum) is not checked against the bytes here: the parts may
+            // have been sent by several processes, and a whole-content MD5 would be one more pass
+            // over every byte on top of the source's read for the hint and each part's MD5. Each
+            // part itself was checked by the store against its Content-MD5.
             return written(path, total, hints, hints.hashes().get(HashAlgorithm.MD5), etag);
         }
 
@@ -1242,7 +1374,8 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             return; // directories are implied by the keys below them
         }
         try {
-            client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(directory) + "/").contentLength(0L).build(),
+            client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(directory) + "/").contentLength(0L)
+                            .contentMD5(Base64.getEncoder().encodeToString(md5(new byte[0], 0))).build(),
                     RequestBody.empty());
         } catch (SdkException e) {
             throw S3Errors.map(e, "create directory", at(directory));

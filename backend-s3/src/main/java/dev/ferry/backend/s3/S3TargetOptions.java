@@ -22,7 +22,9 @@ import java.util.Optional;
  * @param conditionalWrites whether the store honours If-None-Match/If-Match atomically; empty
  *     for auto (true for AWS, false for other endpoints)
  * @param listModTimes whether listings read each object's stored modification time (a HEAD per
- *     object) instead of leaving it for the engine to stat when a comparison needs it
+ *     object); off by default: listings then carry size, ETag and a single-part ETag's MD5, the
+ *     target says so ({@code Capabilities.listsModTimes()} false), and the engine stats only the
+ *     files it cannot judge otherwise
  * @param listChunk keys per ListObjectsV2 page (1 to 1000)
  * @param incompleteUploadMaxAge multipart uploads under the prefix that were started longer ago
  *     than this and never completed are taken as abandoned (a killed process nobody resumed) and
@@ -54,7 +56,7 @@ public record S3TargetOptions(
     /** Defaults for AWS with the SDK's credential chain. */
     public static final S3TargetOptions DEFAULTS = new S3TargetOptions(Optional.empty(), Optional.empty(), false,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), true, 1000, Duration.ofHours(24));
+            16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), false, 1000, Duration.ofHours(24));
 
     /** Validates. */
     public S3TargetOptions {

@@ -54,7 +54,8 @@ public final class S3TargetProvider implements SyncTargetProvider {
             TargetOption.of(COPY_CUTOFF, "server-side copies above this size use multipart copy (default 4G, at most 5G)"),
             TargetOption.of(DIRECTORY_MARKERS, "keep empty directories as zero-byte dir/ objects (default false)"),
             TargetOption.of(CONDITIONAL_WRITES, "store honours If-None-Match/If-Match atomically: auto, true, false (default auto: true on AWS)"),
-            TargetOption.of(LIST_MOD_TIMES, "read each object's mtime while listing, a HEAD per object (default true)"),
+            TargetOption.of(LIST_MOD_TIMES, "read each object's mtime while listing, a HEAD per object (default false: "
+                    + "the engine stats only the files it needs a time for)"),
             TargetOption.of(LIST_CHUNK, "keys per listing request, 1-1000 (default 1000)"),
             TargetOption.of(INCOMPLETE_UPLOAD_MAX_AGE, "abort multipart uploads under the prefix left unfinished "
                     + "for longer than this, at the first write (default 24h)"));

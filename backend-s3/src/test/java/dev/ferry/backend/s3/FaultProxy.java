@@ -11,22 +11,36 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * An HTTP/1.1 proxy on 127.0.0.1 between the SDK and S3Proxy that injects the faults a real
  * server cannot be made to produce on demand: a storm of error answers (503 SlowDown by default)
- * to the next matching requests, and a connection cut after some bytes of a matching request's
- * body. Everything else is passed through byte for byte, one upstream connection per client
+ * to the next matching requests, a connection cut after some bytes of a matching request's
+ * body, and one byte of a matching request's body flipped on the way. It records every request
+ * passed on (its headers, and the MD5 of the body as the client sent it). Everything else is passed through byte for byte, one upstream connection per client
  * connection. It relies on the client not pipelining (the SDK's Apache client does not), so a
  * request's answer is complete before the next request arrives on the same connection.
  */
 final class FaultProxy implements AutoCloseable {
 
-    /** A request line and its headers, as read from the client. */
-    record Request(String method, String target, long contentLength, boolean expectContinue, byte[] head) {
+    /** A request line and its headers (names in lower case), as read from the client. */
+    record Request(String method, String target, long contentLength, boolean expectContinue, byte[] head,
+            Map<String, String> headers) {
+
+        /** A header's value, by its name in lower case; null if absent. */
+        String header(String name) {
+            return headers.get(name);
+        }
 
         boolean isPartUpload() {
             return method.equals("PUT") && target.contains("partNumber=") && target.contains("uploadId=");
@@ -62,6 +76,15 @@ final class FaultProxy implements AutoCloseable {
 
     private final AtomicInteger requests = new AtomicInteger();
 
+    private final AtomicInteger corruptionsArmed = new AtomicInteger();
+    private volatile Predicate<Request> corruptFilter = r -> false;
+    private final AtomicInteger corruptionsDone = new AtomicInteger();
+
+    /** A request passed on to the server, and the base64 MD5 of its body as the client sent it. */
+    record Forwarded(Request request, String bodyMd5) {}
+
+    private final List<Forwarded> forwarded = new CopyOnWriteArrayList<>();
+
     FaultProxy(URI upstream) throws IOException {
         this.upstreamPort = upstream.getPort();
         this.server = new ServerSocket();
@@ -94,6 +117,21 @@ final class FaultProxy implements AutoCloseable {
         cutAfter = bytes;
         cutFilter = filter;
         cutsArmed.set(n);
+    }
+
+    /** Flips one byte in the middle of the body of the next {@code n} requests matching {@code filter}. */
+    void corrupt(int n, Predicate<Request> filter) {
+        corruptFilter = filter;
+        corruptionsArmed.set(n);
+    }
+
+    int corruptionsDone() {
+        return corruptionsDone.get();
+    }
+
+    /** Every request passed on to the server so far (answered by the proxy itself: not here). */
+    List<Forwarded> forwarded() {
+        return List.copyOf(forwarded);
     }
 
     int errorsSent() {
@@ -160,8 +198,16 @@ final class FaultProxy implements AutoCloseable {
                 up.write(r.head());
                 boolean cut = cutFilter.test(r) && take(cutsArmed);
                 long body = cut ? Math.min(cutAfter, r.contentLength()) : r.contentLength();
-                copy(in, up, body);
+                boolean corrupt = !cut && body > 0 && corruptFilter.test(r) && take(corruptionsArmed);
+                MessageDigest md5 = md5();
+                copy(in, up, body, md5, corrupt ? body / 2 : -1);
                 up.flush();
+                if (corrupt) {
+                    corruptionsDone.incrementAndGet();
+                }
+                if (!cut) {
+                    forwarded.add(new Forwarded(r, Base64.getEncoder().encodeToString(md5.digest())));
+                }
                 if (cut) {
                     cutsDone.incrementAndGet();
                     client.setSoLinger(true, 0); // a reset, as a dropped network gives
@@ -207,15 +253,34 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void copy(InputStream in, OutputStream out, long n) throws IOException {
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Copies {@code n} bytes, feeding {@code digest} with them as read; the byte at {@code flipAt}
+     * (if not negative) is inverted on the way out.
+     */
+    private static void copy(InputStream in, OutputStream out, long n, MessageDigest digest, long flipAt)
+            throws IOException {
         byte[] buf = new byte[64 << 10];
+        long pos = 0;
         while (n > 0) {
             int r = in.read(buf, 0, (int) Math.min(buf.length, n));
             if (r < 0) {
                 throw new IOException("client closed mid-body");
             }
+            digest.update(buf, 0, r);
+            if (flipAt >= pos && flipAt < pos + r) {
+                buf[(int) (flipAt - pos)] ^= (byte) 0xff;
+            }
             out.write(buf, 0, r);
             n -= r;
+            pos += r;
         }
     }
 
@@ -239,6 +304,7 @@ final class FaultProxy implements AutoCloseable {
         String[] first = lines[0].split(" ");
         long length = 0;
         boolean expect = false;
+        Map<String, String> headers = new TreeMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon < 0) {
@@ -246,6 +312,7 @@ final class FaultProxy implements AutoCloseable {
             }
             String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = lines[i].substring(colon + 1).trim();
+            headers.put(name, value);
             if (name.equals("content-length")) {
                 length = Long.parseLong(value);
             } else if (name.equals("expect")) {
@@ -254,7 +321,7 @@ final class FaultProxy implements AutoCloseable {
                 throw new IOException("chunked request bodies are not supported by the fault proxy");
             }
         }
-        return new Request(first[0], first[1], length, expect, bytes);
+        return new Request(first[0], first[1], length, expect, bytes, headers);
     }
 
     @Override

@@ -109,10 +109,26 @@ class S3MultipartTest {
         byte[] data = TestContent.bytes(7, 2 * CUTOFF + 1);
         Entry written = target.write(SyncPath.of("stream.bin"), new ByteArrayInputStream(data), WriteHints.NONE);
         assertThat(written.size()).isEqualTo(data.length);
-        assertThat(written.hash(HashAlgorithm.MD5)).contains(TestContent.hash(HashAlgorithm.MD5, data));
+        // No MD5 was hinted, so none went into md5chksum: the write claims none either (it would
+        // cost a pass over every byte for a hash nobody can read back).
+        assertThat(written.hash(HashAlgorithm.MD5)).as("the written entry, as stat will say").isEmpty();
         Entry stat = target.stat(SyncPath.of("stream.bin")).orElseThrow();
         assertThat(stat.hash(HashAlgorithm.MD5)).as("a multipart ETag is no MD5").isEmpty();
         assertThat(read("stream.bin")).isEqualTo(data);
+    }
+
+    @Test
+    void contentNotMatchingTheHintedMd5IsNotPublished() throws IOException {
+        // The hint becomes md5chksum when the upload starts: content that does not match it (a
+        // source changed since it was hashed) must not be completed under it.
+        byte[] data = TestContent.bytes(8, 2 * CUTOFF + 5);
+        String otherMd5 = TestContent.hash(HashAlgorithm.MD5, TestContent.bytes(9, 2 * CUTOFF + 5));
+        assertThatThrownBy(() -> target.write(SyncPath.of("changed.bin"), new ByteArrayInputStream(data),
+                WriteHints.ofSize(data.length).withHash(HashAlgorithm.MD5, otherMd5)))
+                .isInstanceOf(dev.ferry.api.TransientSyncException.class).hasMessageContaining(otherMd5);
+        assertThat(target.stat(SyncPath.of("changed.bin"))).isEmpty();
+        assertThat(raw.listMultipartUploads(b -> b.bucket(S3ProxyServer.BUCKET).prefix(s3.key(SyncPath.of("changed.bin"))))
+                .uploads()).as("incomplete uploads").isEmpty();
     }
 
     @Test

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The two-way scenario table between a local folder (A) and a bucket on S3Proxy (B). */
+/**
+ * The two-way scenario table between a local folder (A) and a bucket on S3Proxy (B), with the
+ * default options: B's listings carry no times, so the conflict rules that compare times
+ * (newest wins; keep both, where the newer keeps the name) must ask for them.
+ */
 class S3TwoWayTest extends TwoWayContract {
 
     @TempDir
