@@ -708,7 +708,11 @@ public final class LocalTarget
         }
         Path target = resolve(path, false, action);
         try {
-            Files.createDirectories(target.getParent());
+            // Most parents exist already: one stat, where createDirectories would build and throw a
+            // FileAlreadyExistsException (with its stack trace) per file.
+            if (!Files.isDirectory(target.getParent())) {
+                Files.createDirectories(target.getParent());
+            }
         } catch (FileAlreadyExistsException e) {
             throw new PermanentSyncException("cannot " + action + " " + Errors.where(path, root)
                     + ": a file is in the way of a parent directory (" + e.getFile() + ")", e);
