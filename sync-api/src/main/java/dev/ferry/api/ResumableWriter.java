@@ -13,6 +13,16 @@ import java.util.Optional;
  */
 public interface ResumableWriter {
 
+    /**
+     * The smallest file this target wants written resumably; smaller ones go through
+     * {@link SyncTarget#write}. An S3 store takes a file up to its multipart cutoff in one PUT,
+     * which cannot be continued but costs one request and one hash pass instead of a multipart
+     * upload's parts. The engine's own threshold applies too: the larger of the two wins.
+     */
+    default long minimumResumableSize() {
+        return 0;
+    }
+
     /** Starts a write that can be continued later; record its {@link PartialWrite#token()}. */
     PartialWrite begin(SyncPath path, WriteHints hints) throws IOException;
 

@@ -409,7 +409,7 @@ final class Executor {
     private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
             Set<HashAlgorithm> algs) throws IOException {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
-        if (rw.isPresent() && src.size() >= options.resumableFrom()) {
+        if (rw.isPresent() && src.size() >= Math.max(options.resumableFrom(), rw.get().minimumResumableSize())) {
             // The journal keys a resumable write by the source's time: know it before the read.
             return copyResumable(from, to, rw.get(), c, FileComparator.withDetails(from, src), path);
         }
