@@ -102,9 +102,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  *
  * <p>Writes are atomic by S3's nature: a PutObject replaces the object in one go and a multipart
  * upload becomes visible only when completed; any failure aborts the upload, so no parts are
- * left behind. Content of up to {@code multipartCutoff} bytes is buffered (to check its length
- * and send its MD5); above that, parts of {@code partSize} are uploaded in parallel, with at
- * most {@code uploadConcurrency} part buffers held at once across the target. Every PutObject
+ * left behind. Content of up to {@code multipartCutoff} bytes (200 MiB, rclone's upload cutoff)
+ * goes as one PutObject: streamed from the source when its MD5 is known before sending (the
+ * engine asks the source for it, {@link WantsHashes}), else buffered and hashed, but only up to
+ * {@code bufferLimit} (16 MiB). Anything else goes in parts of {@code partSize}, uploaded in
+ * parallel, with at most {@code uploadConcurrency} part buffers held at once across the target. Every PutObject
  * and UploadPart goes with its {@code Content-MD5}, which the store checks, and with an unsigned
  * payload, on http endpoints too ({@link ContentMd5AuthScheme}): the signed MD5 keeps the body
  * from being changed on the way without a SHA-256 of every byte.
@@ -129,7 +131,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     private final S3TargetOptions options;
     private final String where;
     private final ExecutorService workers;
-    private final Semaphore partBuffers;
+    private final PartBuffers partBuffers;
     private final Capabilities capabilities;
 
     private S3Target(S3Client client, String bucket, String prefix, S3TargetOptions options) {
@@ -144,7 +146,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             t.setDaemon(true);
             return t;
         });
-        this.partBuffers = new Semaphore(options.uploadConcurrency());
+        this.partBuffers = new PartBuffers(options.uploadConcurrency(), options.partSize());
         this.capabilities = Capabilities.builder()
                 .keepsModTime(true)
                 .modTimePrecision(Duration.ofNanos(1))
@@ -644,6 +646,18 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
 
     // ------------------------------------------------------------------ writes
 
+    /**
+     * Three ways, by size and by whether the content's MD5 is known before sending:
+     *
+     * <ul>
+     * <li>up to {@code multipartCutoff} with an MD5 in the hints: one PUT streamed from
+     *     {@code content}, the MD5 as its Content-MD5 (nothing buffered, nothing hashed here; the
+     *     store checks the body against it);
+     * <li>up to {@code bufferLimit} (and the cutoff) without one: buffered, hashed, one PUT;
+     * <li>anything else (and content of unknown size that turns out larger than the buffer
+     *     limit): a multipart upload, parts from the pool.
+     * </ul>
+     */
     @Override
     public Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
         if (path.isRoot()) {
@@ -651,8 +665,12 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         }
         sweepAbandonedUploadsOnce();
         long size = hints.size();
-        long cutoff = bufferedCutoff();
-        if (size >= 0 && size <= cutoff) {
+        Optional<byte[]> md5 = hintedMd5(hints);
+        if (size > 0 && size <= options.multipartCutoff() && md5.isPresent()) {
+            return putStreamed(path, content, size, md5.get(), hints);
+        }
+        long limit = bufferedLimit();
+        if (size >= 0 && size <= limit) {
             byte[] buf = new byte[(int) size];
             int n = content.readNBytes(buf, 0, buf.length);
             if (n < size) {
@@ -666,9 +684,9 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             return putSingle(path, buf, n, hints);
         }
         if (size < 0) {
-            byte[] buf = new byte[(int) cutoff + 1];
+            byte[] buf = new byte[(int) limit + 1];
             int n = content.readNBytes(buf, 0, buf.length);
-            if (n <= cutoff) {
+            if (n <= limit) {
                 return putSingle(path, buf, n, hints);
             }
             return putMultipart(path, new SequenceInputStream(new ByteArrayInputStream(buf, 0, n), content), hints);
@@ -677,17 +695,41 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     }
 
     /**
-     * MD5 for what will be a multipart object: its ETag is not one, so rclone's md5chksum must be
-     * in the metadata the upload starts with. A single PUT gets its MD5 from the bytes it buffers.
+     * MD5 for every size above the buffer limit: a file up to {@code multipartCutoff} then goes as
+     * one streamed PUT with it as its Content-MD5, a larger one as a multipart upload with it as
+     * rclone's md5chksum (its ETag is no MD5, and the metadata is fixed when the upload starts).
+     * Up to the buffer limit the target hashes the buffered bytes itself.
      */
     @Override
     public Set<HashAlgorithm> hashesWanted(long size) {
-        return size > bufferedCutoff() ? Set.of(HashAlgorithm.MD5) : Set.of();
+        return size > bufferedLimit() ? Set.of(HashAlgorithm.MD5) : Set.of();
     }
 
-    /** Up to this size content is buffered and sent in one PUT: the cutoff, within what one array holds. */
-    private long bufferedCutoff() {
-        return Math.min(options.multipartCutoff(), Integer.MAX_VALUE - 16);
+    /**
+     * {@code multipartCutoff + 1}: a file up to the cutoff goes as one PUT through {@link #write},
+     * which cannot be continued after a crash but costs one request and no extra pass (streamed,
+     * with the MD5 the engine asked the source for); a larger one as a multipart upload that can.
+     */
+    @Override
+    public long minimumResumableSize() {
+        return options.multipartCutoff() + 1;
+    }
+
+    /**
+     * The most content buffered to be sent in one PUT when its MD5 is not known before sending:
+     * {@code bufferLimit}, but never more than the multipart cutoff.
+     */
+    private long bufferedLimit() {
+        return Math.min(options.bufferLimit(), options.multipartCutoff());
+    }
+
+    /** The MD5 in the hints as its 16 bytes, if there is one and it is well formed. */
+    private static Optional<byte[]> hintedMd5(WriteHints hints) {
+        String hex = hints.hashes().get(HashAlgorithm.MD5);
+        if (hex == null || !hex.matches("[0-9a-fA-F]{32}")) {
+            return Optional.empty();
+        }
+        return Optional.of(java.util.HexFormat.of().parseHex(hex));
     }
 
     private Map<String, String> metadataFor(WriteHints hints, Optional<String> md5Hex) {
@@ -697,15 +739,16 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         return meta;
     }
 
-    private Entry putSingle(SyncPath path, byte[] buf, int len, WriteHints hints) throws IOException {
-        java.security.MessageDigest md = HashAlgorithm.MD5.newDigest();
-        md.update(buf, 0, len);
-        byte[] digest = md.digest();
-        String md5 = HashAlgorithm.hex(digest);
+    /**
+     * The one way a PutObject of a file is built, buffered or streamed: its length and
+     * Content-MD5, rclone's mtime (and md5chksum only where the ETag is no MD5: SSE-KMS), the
+     * storage class, the encryption, and the write's precondition.
+     */
+    private PutObjectRequest putRequest(SyncPath path, long length, byte[] md5, WriteHints hints) {
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(key(path))
-                .contentLength((long) len)
-                .contentMD5(Base64.getEncoder().encodeToString(digest))
-                .metadata(metadataFor(hints, etagIsMd5() ? Optional.empty() : Optional.of(md5)));
+                .contentLength(length)
+                .contentMD5(Base64.getEncoder().encodeToString(md5))
+                .metadata(metadataFor(hints, etagIsMd5() ? Optional.empty() : Optional.of(HashAlgorithm.hex(md5))));
         options.storageClass().ifPresent(req::storageClass);
         options.sse().ifPresent(req::serverSideEncryption);
         WriteHints.Precondition pre = hints.precondition();
@@ -713,13 +756,187 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
             req.ifNoneMatch("*");
         }
         pre.expectedVersion().ifPresent(req::ifMatch);
+        return req.build();
+    }
+
+    private Entry putSingle(SyncPath path, byte[] buf, int len, WriteHints hints) throws IOException {
+        byte[] digest = md5(buf, len);
         try {
-            PutObjectResponse r = client.putObject(req.build(),
+            PutObjectResponse r = client.putObject(putRequest(path, len, digest, hints),
                     RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf, 0, len), len,
                             "application/octet-stream"));
-            return written(path, len, hints, md5, r.eTag());
+            return written(path, len, hints, HashAlgorithm.hex(digest), r.eTag());
         } catch (SdkException e) {
             throw S3Errors.map(e, "write", at(path));
+        }
+    }
+
+    /**
+     * One PUT whose body is read straight from {@code content} as the HTTP client sends it, with
+     * the MD5 known before sending as its Content-MD5: no buffer and no pass over the bytes here.
+     * The store checks the body against the MD5 and refuses a mismatch (400 BadDigest, transient:
+     * a source changed since it was hashed, or a byte damaged on the way; the engine retries, and
+     * asks the source for the hash again). Content shorter or longer than {@code size} fails the
+     * request before its body is complete, so the store never takes it; a failure of the source
+     * itself reaches the caller as it was thrown. See {@link StreamedBody} for the SDK's retry.
+     */
+    private Entry putStreamed(SyncPath path, InputStream content, long size, byte[] md5, WriteHints hints)
+            throws IOException {
+        StreamedBody body = new StreamedBody(content, size, at(path));
+        try {
+            PutObjectResponse r = client.putObject(putRequest(path, size, md5, hints),
+                    RequestBody.fromContentProvider(body, size, "application/octet-stream"));
+            body.checkWhole();
+            return written(path, size, hints, HashAlgorithm.hex(md5), r.eTag());
+        } catch (SdkException | java.io.UncheckedIOException e) {
+            IOException own = body.failure();
+            if (own != null) {
+                own.addSuppressed(e);
+                throw own;
+            }
+            throw S3Errors.map(e, "write", at(path));
+        }
+    }
+
+    /**
+     * The body of a streamed PUT, as the SDK asks for it ({@link #newStream()} per attempt): the
+     * content itself, exactly {@code size} bytes of it. {@code RequestBody.fromInputStream} was
+     * not used: on a stream without mark/reset (a file's) its "replay" for the SDK's second
+     * attempt hands over the stream where the first attempt left it, which would send the rest of
+     * the content as if it were the whole.
+     *
+     * <p>The SDK sends a request again only when it met a dead pooled connection (see
+     * {@link #isDeadConnection}). The first {@value #REPLAYABLE} bytes taken from the content are
+     * kept, so such a retry gets the whole body again from its start as long as no more was
+     * taken: a small body always (as a buffered one would be sent again), a large one when the
+     * connection failed before much of it went out. Otherwise the retry fails, and the attempt
+     * goes to the engine, which reads the source afresh. (Apache HttpClient takes a connection
+     * closed before {@code 100 Continue} came for "no answer yet" and sends the body into it, so
+     * a large body may be well under way when the failure shows.)
+     *
+     * <p>Reads never go past {@code size}; content that ends before it, or still has bytes when
+     * it is reached (checked before the last bytes are handed over), fails the read, so the HTTP
+     * client aborts the request with its body incomplete and nothing is stored. The failure (or
+     * one of the source's own) is kept for {@link #failure()}: the SDK wraps what the stream
+     * throws.
+     */
+    static final class StreamedBody implements software.amazon.awssdk.http.ContentStreamProvider {
+        /** The most of a body kept to be sent again: what the SDK's own mark/reset keeps, 128 KiB. */
+        static final int REPLAYABLE = 128 << 10;
+
+        private final InputStream content;
+        private final long size;
+        private final String what;
+        private final InputStream stream = new Stream();
+        /** The first bytes taken from the content, for a retry. */
+        private final byte[] head;
+        /** Bytes taken from the content. */
+        private long taken;
+        /** Bytes handed to the current attempt. */
+        private long position;
+        private volatile IOException failure;
+
+        StreamedBody(InputStream content, long size, String what) {
+            this.content = content;
+            this.size = size;
+            this.what = what;
+            this.head = new byte[(int) Math.min(size, REPLAYABLE)];
+        }
+
+        @Override
+        public synchronized InputStream newStream() {
+            if (failure != null) {
+                throw new java.io.UncheckedIOException(failure);
+            }
+            if (taken > head.length) {
+                failure = new TransientSyncException("cannot write " + what + ": the request was to be sent again "
+                        + "after " + taken + " bytes of its body had been read from a source that cannot be read "
+                        + "again; nothing was published");
+                throw new java.io.UncheckedIOException(failure);
+            }
+            position = 0;
+            return stream;
+        }
+
+        /** What failed the body: the content's length, the source itself, or a replay; null if nothing did. */
+        IOException failure() {
+            return failure;
+        }
+
+        /** Bytes of the body handed to the current attempt. */
+        synchronized long delivered() {
+            return position;
+        }
+
+        /** After a PUT the store took: the whole content went (a client that stopped short would be a bug). */
+        void checkWhole() throws IOException {
+            if (delivered() != size) {
+                throw new PermanentSyncException("cannot write " + what + ": " + delivered() + " bytes of the "
+                        + size + " announced were sent");
+            }
+        }
+
+        private IOException fail(IOException e) {
+            failure = e;
+            return e;
+        }
+
+        private final class Stream extends InputStream {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                synchronized (StreamedBody.this) {
+                    long remaining = size - position;
+                    if (remaining == 0) {
+                        return -1;
+                    }
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (position < taken) {
+                        // Sent again: what the last attempt took, from the kept head.
+                        int n = (int) Math.min(len, taken - position);
+                        System.arraycopy(head, (int) position, b, off, n);
+                        position += n;
+                        return n;
+                    }
+                    int n;
+                    try {
+                        n = content.read(b, off, (int) Math.min(len, remaining));
+                        if (n < 0) {
+                            throw fail(new PermanentSyncException("cannot write " + what + ": the content ended after "
+                                    + taken + " bytes of the " + size + " announced"));
+                        }
+                        if (n == remaining && content.read() >= 0) {
+                            throw fail(new PermanentSyncException("cannot write " + what
+                                    + ": the content is longer than the " + size + " bytes announced"));
+                        }
+                    } catch (IOException e) {
+                        throw failure == e ? e : fail(e);
+                    }
+                    if (taken < head.length) {
+                        System.arraycopy(b, off, head, (int) taken, (int) Math.min(n, head.length - taken));
+                    }
+                    taken += n;
+                    position += n;
+                    return n;
+                }
+            }
+
+            @Override
+            public int available() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+                // The content belongs to the caller (the HTTP client closes the body it has sent).
+            }
         }
     }
 
@@ -819,10 +1036,9 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         try {
             for (int number = firstNumber; ; number++) {
                 failFast(parts, path);
-                partBuffers.acquire();
+                byte[] buf = partBuffers.take(partSize);
                 boolean handedOver = false;
                 try {
-                    byte[] buf = new byte[partSize];
                     java.security.MessageDigest partDigest = digest == null ? null : HashAlgorithm.MD5.newDigest();
                     int n = readPart(content, buf, digest, partDigest);
                     // An empty content still needs one (empty) part to complete; further empty reads end it.
@@ -840,7 +1056,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                         try {
                             return uploadPart(key, uploadId, partNumber, buf, n, partMd5 != null ? partMd5 : md5(buf, n));
                         } finally {
-                            partBuffers.release();
+                            partBuffers.give(buf);
                         }
                     }));
                     handedOver = true;
@@ -849,7 +1065,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
                     }
                 } finally {
                     if (!handedOver) {
-                        partBuffers.release();
+                        partBuffers.give(buf);
                     }
                 }
             }
@@ -857,6 +1073,44 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + at(path));
+        }
+    }
+
+    /**
+     * The part buffers of a target: at most {@code uploadConcurrency} at once, and reused. Fresh
+     * arrays per part made a 512 MiB upload 512 MiB of garbage, which a JVM with a large heap
+     * keeps resident (peak RSS 540 MiB, measured); reused, the target holds at most
+     * {@code uploadConcurrency × partSize} (128 MiB by default) until it is closed. A part size
+     * other than the target's (a resumed upload begun with other options) gets its own array.
+     */
+    private static final class PartBuffers {
+        private final int size;
+        private final Semaphore permits;
+        private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> free =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        PartBuffers(int count, int size) {
+            this.size = size;
+            this.permits = new Semaphore(count);
+        }
+
+        /** Waits for one of the permitted buffers. */
+        byte[] take(int partSize) throws InterruptedException {
+            permits.acquire();
+            byte[] b = partSize == size ? free.poll() : null;
+            return b != null ? b : new byte[partSize];
+        }
+
+        /** Hands a buffer back once nothing reads it any more. */
+        void give(byte[] b) {
+            if (b.length == size) {
+                free.offer(b);
+            }
+            permits.release();
+        }
+
+        void clear() {
+            free.clear();
         }
     }
 
@@ -1014,20 +1268,20 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     // ------------------------------------------------------------------ resumable writes
 
     /**
-     * Starts a write that a later process can continue. Above {@code multipartCutoff} (or of
-     * unknown size) it is a multipart upload at the final key, named by its upload id, key and
-     * part size; the parts the store holds are what survives. Up to the cutoff the content is
-     * buffered and sent as one PUT on {@link PartialWrite#complete()}, as {@link #write} does, so
-     * a small file keeps an MD5 ETag and a Content-MD5 check: re-sending at most the cutoff after a
-     * crash costs less than a multipart's extra requests, and {@link #resume} of such a token is
-     * empty.
+     * Starts a write that a later process can continue: a multipart upload at the final key,
+     * named by its upload id, key and part size; the parts the store holds are what survives. The
+     * engine begins only files above {@link #minimumResumableSize()} (the multipart cutoff). A
+     * caller that begins a smaller one still gets a multipart upload, but for content up to the
+     * buffer limit (and the cutoff), which is buffered and sent as one PUT on
+     * {@link PartialWrite#complete()}, as {@link #write} does without an MD5, so it keeps an MD5
+     * ETag and a Content-MD5 check; {@link #resume} of such a token is empty.
      */
     @Override
     public PartialWrite begin(SyncPath path, WriteHints hints) throws IOException {
         if (path.isRoot()) {
             throw new PermanentSyncException("cannot write the root of " + where);
         }
-        if (hints.size() >= 0 && hints.size() <= bufferedCutoff()) {
+        if (hints.size() >= 0 && hints.size() <= bufferedLimit()) {
             sweepAbandonedUploadsOnce();
             return new BufferedWrite(path, hints);
         }
@@ -1229,7 +1483,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
         }
     }
 
-    /** A resumable write up to the multipart cutoff: buffered, one PUT on completion. */
+    /** A "resumable" write up to the buffer limit: buffered, one PUT on completion. */
     private final class BufferedWrite implements PartialWrite {
         private final SyncPath path;
         private final WriteHints hints;
@@ -1520,6 +1774,7 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     @Override
     public void close() {
         workers.shutdownNow();
+        partBuffers.clear();
         client.close();
     }
 }

@@ -14,7 +14,12 @@ import java.util.Optional;
  * @param secretKey the secret access key, with {@code accessKey}
  * @param storageClass the storage class of new objects ({@code STANDARD_IA}...), if any
  * @param sse server-side encryption of new objects ({@code AES256}, {@code aws:kms}), if any
- * @param multipartCutoff objects larger than this are uploaded in parts
+ * @param multipartCutoff objects larger than this are uploaded in parts; up to it, one PUT (200 MiB by
+ *     default, rclone's {@code --s3-upload-cutoff}). A file whose MD5 is known before sending is
+ *     streamed into that PUT; one whose MD5 is not is sent in one PUT only up to {@code bufferLimit}
+ * @param bufferLimit the most content held in memory to send it in one PUT when its MD5 is not known
+ *     before sending (it is computed from the buffer); larger such content goes up in parts. Also
+ *     the size above which the target asks the engine for the MD5 up front ({@code WantsHashes})
  * @param partSize the size of each part (at least 5 MiB)
  * @param uploadConcurrency parts in flight (and part buffers held) at once across this target
  * @param copyCutoff server-side copies larger than this use multipart copy (at most 5 GiB)
@@ -39,6 +44,7 @@ public record S3TargetOptions(
         Optional<String> storageClass,
         Optional<String> sse,
         long multipartCutoff,
+        long bufferLimit,
         int partSize,
         int uploadConcurrency,
         long copyCutoff,
@@ -52,11 +58,13 @@ public record S3TargetOptions(
     public static final int MIN_PART_SIZE = 5 << 20;
     /** 5 GiB: the largest single PUT or CopyObject. */
     public static final long MAX_SINGLE = 5L << 30;
+    /** 1 GiB: the largest {@code bufferLimit} (one array holds it). */
+    public static final long MAX_BUFFER = 1L << 30;
 
     /** Defaults for AWS with the SDK's credential chain. */
     public static final S3TargetOptions DEFAULTS = new S3TargetOptions(Optional.empty(), Optional.empty(), false,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), false, 1000, Duration.ofHours(24));
+            200L << 20, 16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), false, 1000, Duration.ofHours(24));
 
     /** Validates. */
     public S3TargetOptions {
@@ -65,6 +73,9 @@ public record S3TargetOptions(
         }
         if (multipartCutoff < 1 || multipartCutoff > MAX_SINGLE) {
             throw new IllegalArgumentException("option 'multipartCutoff' must be between 1 byte and 5 GiB");
+        }
+        if (bufferLimit < 0 || bufferLimit > MAX_BUFFER) {
+            throw new IllegalArgumentException("option 'bufferLimit' must be between 0 and 1 GiB");
         }
         if (uploadConcurrency < 1) {
             throw new IllegalArgumentException("option 'uploadConcurrency' must be positive");
@@ -95,7 +106,7 @@ public record S3TargetOptions(
                 + ", pathStyle=" + pathStyle + ", accessKey=" + accessKey.orElse("(default chain)")
                 + ", secretKey=" + (secretKey.isPresent() ? "***" : "(default chain)")
                 + ", storageClass=" + storageClass.orElse("default") + ", sse=" + sse.orElse("none")
-                + ", multipartCutoff=" + multipartCutoff + ", partSize=" + partSize
+                + ", multipartCutoff=" + multipartCutoff + ", bufferLimit=" + bufferLimit + ", partSize=" + partSize
                 + ", uploadConcurrency=" + uploadConcurrency + ", copyCutoff=" + copyCutoff
                 + ", directoryMarkers=" + directoryMarkers + ", conditionalWrites=" + conditionalWrites.map(String::valueOf).orElse("auto")
                 + ", listModTimes=" + listModTimes + ", listChunk=" + listChunk + ", incompleteUploadMaxAge=" + incompleteUploadMaxAge + "]";

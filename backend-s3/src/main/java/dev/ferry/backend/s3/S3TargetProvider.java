@@ -31,6 +31,7 @@ public final class S3TargetProvider implements SyncTargetProvider {
     static final String STORAGE_CLASS = "storageClass";
     static final String SSE = "sse";
     static final String MULTIPART_CUTOFF = "multipartCutoff";
+    static final String BUFFER_LIMIT = "bufferLimit";
     static final String PART_SIZE = "partSize";
     static final String UPLOAD_CONCURRENCY = "uploadConcurrency";
     static final String COPY_CUTOFF = "copyCutoff";
@@ -48,7 +49,10 @@ public final class S3TargetProvider implements SyncTargetProvider {
             TargetOption.secret(SECRET_KEY, "secret access key, with accessKey"),
             TargetOption.of(STORAGE_CLASS, "storage class of new objects, e.g. STANDARD_IA"),
             TargetOption.of(SSE, "server-side encryption of new objects: AES256 or aws:kms"),
-            TargetOption.of(MULTIPART_CUTOFF, "upload in parts above this size (default 16M)"),
+            TargetOption.of(MULTIPART_CUTOFF, "upload in parts above this size, in one PUT up to it, at most 5G "
+                    + "(default 200M, rclone's --s3-upload-cutoff); a file whose MD5 is known is streamed into the PUT"),
+            TargetOption.of(BUFFER_LIMIT, "the most content held in memory to send in one PUT when its MD5 is not "
+                    + "known up front; larger such content goes in parts, at most 1G (default 16M)"),
             TargetOption.of(PART_SIZE, "multipart part size, at least 5M (default 16M)"),
             TargetOption.of(UPLOAD_CONCURRENCY, "parts uploaded at once (and part buffers held) across the target (default 8)"),
             TargetOption.of(COPY_CUTOFF, "server-side copies above this size use multipart copy (default 4G, at most 5G)"),
@@ -136,6 +140,7 @@ public final class S3TargetProvider implements SyncTargetProvider {
                     text(spec, STORAGE_CLASS).or(d::storageClass),
                     text(spec, SSE).or(d::sse),
                     size(spec, MULTIPART_CUTOFF, d.multipartCutoff()),
+                    size(spec, BUFFER_LIMIT, d.bufferLimit()),
                     (int) partSize,
                     (int) spec.number(UPLOAD_CONCURRENCY, d.uploadConcurrency(), 1, 1024),
                     size(spec, COPY_CUTOFF, d.copyCutoff()),

@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * An HTTP/1.1 proxy on 127.0.0.1 between the SDK and S3Proxy that injects the faults a real
  * server cannot be made to produce on demand: a storm of error answers (503 SlowDown by default)
  * to the next matching requests, a connection cut after some bytes of a matching request's
- * body, and one byte of a matching request's body flipped on the way. It records every request
+ * body, a connection closed as a matching request's head arrives, and one byte of a matching
+ * request's body flipped on the way. It records every request
  * passed on (its headers, and the MD5 of the body as the client sent it). Everything else is passed through byte for byte, one upstream connection per client
  * connection. It relies on the client not pipelining (the SDK's Apache client does not), so a
  * request's answer is complete before the next request arrives on the same connection.
@@ -80,6 +81,10 @@ final class FaultProxy implements AutoCloseable {
     private volatile Predicate<Request> corruptFilter = r -> false;
     private final AtomicInteger corruptionsDone = new AtomicInteger();
 
+    private final AtomicInteger closesArmed = new AtomicInteger();
+    private volatile Predicate<Request> closeFilter = r -> false;
+    private final AtomicInteger closesDone = new AtomicInteger();
+
     /** A request passed on to the server, and the base64 MD5 of its body as the client sent it. */
     record Forwarded(Request request, String bodyMd5) {}
 
@@ -123,6 +128,21 @@ final class FaultProxy implements AutoCloseable {
     void corrupt(int n, Predicate<Request> filter) {
         corruptFilter = filter;
         corruptionsArmed.set(n);
+    }
+
+    /**
+     * Closes the connection of the next {@code n} requests matching {@code filter} as soon as their
+     * head has arrived, before any of their body is read (none is asked for: the proxy sends no
+     * {@code 100 Continue}), and answers nothing: what a client meets on a pooled keep-alive
+     * connection the server has already closed.
+     */
+    void closeOnHead(int n, Predicate<Request> filter) {
+        closeFilter = filter;
+        closesArmed.set(n);
+    }
+
+    int closesDone() {
+        return closesDone.get();
     }
 
     int corruptionsDone() {
@@ -170,6 +190,10 @@ final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 requests.incrementAndGet();
+                if (closeFilter.test(r) && take(closesArmed)) {
+                    closesDone.incrementAndGet();
+                    return; // closes the client's connection, nothing forwarded
+                }
                 if (errorFilter.test(r) && take(errorsArmed)) {
                     if (!r.expectContinue()) {
                         in.skipNBytes(r.contentLength()); // read the body so the client sees the answer

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.Part;
 
 /**
  * A 200 MiB upload killed half-way (SIGKILL, in a child JVM) is continued by the next process
- * from the parts S3Proxy holds, and nothing is at the key until it is complete.
+ * from the parts S3Proxy holds, and nothing is at the key until it is complete. The multipart
+ * cutoff is set to 16M: at the default (200M) this file would go as one PUT, not resumably.
  */
 class S3ResumeTest {
 
@@ -46,6 +47,9 @@ class S3ResumeTest {
         String prefix = S3ProxyServer.freshPrefix("resume");
         String key = prefix + "/video.bin";
         Map<String, String> options = new HashMap<>(server.credentials()); // endpoint on 127.0.0.1, credentials
+        // Files up to the multipart cutoff (200M by default) go as one PUT, which cannot be resumed:
+        // 16M (the old default) makes this 200 MiB file a multipart upload, resumable, in 16 MiB parts.
+        options.put("multipartCutoff", "16M");
         KilledSync.Location destination = new KilledSync.Location("s3://" + S3ProxyServer.BUCKET + "/" + prefix, options);
         Path state = tmp.resolve("state");
 

@@ -58,7 +58,7 @@ class S3TargetTest {
         // Every malformed value is refused naming its option, whatever its type.
         for (Map.Entry<String, String> bad : Map.of("uploadConcurrency", "many", "listChunk", "5000",
                 "directoryMarkers", "maybe", "conditionalWrites", "sometimes", "multipartCutoff", "big",
-                "incompleteUploadMaxAge", "soon", "pathStyle", "perhaps", "copyCutoff", "1M").entrySet()) {
+                "incompleteUploadMaxAge", "soon", "pathStyle", "perhaps", "copyCutoff", "1M", "bufferLimit", "2G").entrySet()) {
             assertThatThrownBy(() -> S3TargetProvider.parseOptions(Map.of(bad.getKey(), bad.getValue())))
                     .isInstanceOf(InvalidTargetException.class).hasMessageContaining("'" + bad.getKey() + "'");
         }
@@ -69,6 +69,10 @@ class S3TargetTest {
         assertThat(parsed.multipartCutoff()).isEqualTo(5 << 20);
         assertThat(parsed.conditionalWrites()).isEmpty();
         assertThat(parsed.listModTimes()).isFalse();
+        S3TargetOptions defaults = S3TargetProvider.parseOptions(Map.of());
+        assertThat(defaults.multipartCutoff()).as("rclone's --s3-upload-cutoff").isEqualTo(200L << 20);
+        assertThat(defaults.bufferLimit()).as("never 200 MiB in memory").isEqualTo(16L << 20);
+        assertThat(S3TargetProvider.parseOptions(Map.of("bufferLimit", "4M")).bufferLimit()).isEqualTo(4L << 20);
         S3TargetOptions secret = S3TargetProvider.parseOptions(Map.of("accessKey", "AKIDEXAMPLE", "secretKey", "s3cr3t-value"));
         assertThat(secret.toString()).contains("AKIDEXAMPLE").doesNotContain("s3cr3t-value");
         assertThat(SyncTargets.load().provider("s3")).isPresent();
