@@ -27,6 +27,14 @@ public final class TestContent {
         return new PseudoRandomStream(seed, length);
     }
 
+    /** Writes the bytes of {@link #stream(long, long)} to {@code file} (replaced), streamed; returns the file. */
+    public static java.nio.file.Path writeFile(java.nio.file.Path file, long seed, long length) throws java.io.IOException {
+        try (InputStream in = stream(seed, length)) {
+            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
     /** The same bytes as {@link #stream(long, long)}, for small content. */
     public static byte[] bytes(long seed, int length) {
         byte[] out = new byte[length];

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargets;
-import dev.ferry.api.TargetSpec;
 import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncOptions;
@@ -13,18 +12,14 @@ import dev.ferry.core.SyncReport;
 import dev.ferry.testkit.TestContent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Faults S3Proxy cannot be made to produce, injected by a {@link FaultProxy} between the SDK and
@@ -43,39 +38,22 @@ class S3FaultTest {
     @TempDir
     Path tmp;
 
-    private FaultProxy proxy;
-    private S3Client raw;
-    private String prefix;
-
-    @BeforeEach
-    void start() throws IOException {
-        proxy = new FaultProxy(S3ProxyServer.get().endpoint());
-        raw = S3ProxyServer.get().client();
-        prefix = S3ProxyServer.freshPrefix("fault");
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        proxy.close();
-        raw.close();
-    }
+    @RegisterExtension
+    final ProxiedS3 s3 = new ProxiedS3("fault");
 
     private SyncTarget throughProxy() throws IOException {
-        Map<String, String> m = new HashMap<>(S3ProxyServer.get().credentials());
-        m.put("endpoint", proxy.endpoint().toString());
+        Map<String, String> m = new HashMap<>();
         m.put("multipartCutoff", "5M");
         m.put("partSize", "5M");
         m.put("uploadConcurrency", "1"); // one part at a time: each fault fails exactly one attempt
         m.put("listModTimes", "false");
-        return new S3TargetProvider().open(new TargetSpec(URI.create("s3://" + S3ProxyServer.BUCKET + "/" + prefix), m));
+        return s3.open(m);
     }
 
     private Path source(String name, long size) throws IOException {
         Path dir = tmp.resolve("src");
         Files.createDirectories(dir);
-        try (InputStream in = TestContent.stream(size, size); OutputStream out = Files.newOutputStream(dir.resolve(name))) {
-            in.transferTo(out);
-        }
+        TestContent.writeFile(dir.resolve(name), size, size);
         return dir;
     }
 
@@ -87,13 +65,13 @@ class S3FaultTest {
 
     private void assertIdentical(Path src, String name) throws IOException {
         try (InputStream a = Files.newInputStream(src.resolve(name));
-                InputStream b = raw.getObject(r -> r.bucket(S3ProxyServer.BUCKET).key(prefix + "/" + name))) {
+                InputStream b = s3.raw.getObject(r -> r.bucket(S3ProxyServer.BUCKET).key(s3.prefix + "/" + name))) {
             assertThat(TestContent.sha256(b)).isEqualTo(TestContent.sha256(a));
         }
     }
 
     private void assertNoIncompleteUploads() {
-        assertThat(raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(prefix + "/")).uploads())
+        assertThat(s3.raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(s3.prefix + "/")).uploads())
                 .as("incomplete uploads").isEmpty();
     }
 
@@ -101,10 +79,10 @@ class S3FaultTest {
     void aSlowDownStormIsRetriedAndCounted() throws IOException {
         Path src = source("small.bin", 300_000);
         try (SyncTarget dst = throughProxy()) {
-            proxy.slowDown(3, r -> true); // whatever comes next: the listing, then the upload
+            s3.proxy.slowDown(3, r -> true); // whatever comes next: the listing, then the upload
             SyncReport r = sync(src, dst);
             assertThat(r.failures()).isEmpty();
-            assertThat(proxy.errorsSent()).isEqualTo(3);
+            assertThat(s3.proxy.errorsSent()).isEqualTo(3);
             assertThat(r.retries()).as("one retry per 503").isEqualTo(3);
         }
         assertIdentical(src, "small.bin");
@@ -129,16 +107,16 @@ class S3FaultTest {
 
     @Test
     void slowDownsOnPartsAreRetriedFromThePartsHeld() throws IOException {
-        SyncReport r = syncLargeFileWith("big.bin", () -> proxy.slowDown(2, q -> q.isPartUpload() && q.partNumber() == 3));
-        assertThat(proxy.errorsSent()).isEqualTo(2);
+        SyncReport r = syncLargeFileWith("big.bin", () -> s3.proxy.slowDown(2, q -> q.isPartUpload() && q.partNumber() == 3));
+        assertThat(s3.proxy.errorsSent()).isEqualTo(2);
         assertThat(r.retries()).isEqualTo(2);
         assertThat(r.bytesCopied()).as("the last attempt sent parts 3 to 5 only").isEqualTo(LARGE - 2L * PART);
     }
 
     @Test
     void aConnectionCutInThePartsBodyIsRetriedAndTheUploadCompletes() throws IOException {
-        SyncReport r = syncLargeFileWith("cut.bin", () -> proxy.cut(1, 1 << 20, q -> q.isPartUpload() && q.partNumber() == 2));
-        assertThat(proxy.cutsDone()).isEqualTo(1);
+        SyncReport r = syncLargeFileWith("cut.bin", () -> s3.proxy.cut(1, 1 << 20, q -> q.isPartUpload() && q.partNumber() == 2));
+        assertThat(s3.proxy.cutsDone()).isEqualTo(1);
         assertThat(r.retries()).as("the cut is a retry the report shows").isEqualTo(1);
         assertThat(r.bytesCopied()).as("the last attempt sent parts 2 to 5 only").isEqualTo(LARGE - PART);
     }
@@ -147,7 +125,7 @@ class S3FaultTest {
     void aPermanentFailureInTheMiddleOfAnUploadLeavesNothingBehind() throws IOException {
         Path src = source("denied.bin", LARGE);
         try (SyncTarget dst = throughProxy()) {
-            proxy.fail(1, 403, "AccessDenied", r -> r.isPartUpload() && r.partNumber() == 3);
+            s3.proxy.fail(1, 403, "AccessDenied", r -> r.isPartUpload() && r.partNumber() == 3);
             SyncReport r = sync(src, dst);
             assertThat(r.failures()).hasSize(1);
             assertThat(r.retries()).as("a refusal is not retried").isZero();

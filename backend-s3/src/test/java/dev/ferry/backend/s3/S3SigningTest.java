@@ -8,7 +8,6 @@ import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargets;
-import dev.ferry.api.TargetSpec;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
 import dev.ferry.core.RetryPolicy;
@@ -26,9 +25,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
@@ -37,7 +35,6 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Uploads go with an unsigned payload and a Content-MD5, on this plain-http endpoint too, and a
@@ -51,30 +48,15 @@ class S3SigningTest {
     @TempDir
     Path tmp;
 
-    private FaultProxy proxy;
-    private S3Client raw;
-    private String prefix;
-
-    @BeforeEach
-    void start() throws IOException {
-        proxy = new FaultProxy(S3ProxyServer.get().endpoint());
-        raw = S3ProxyServer.get().client();
-        prefix = S3ProxyServer.freshPrefix("signing");
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        proxy.close();
-        raw.close();
-    }
+    @RegisterExtension
+    final ProxiedS3 s3 = new ProxiedS3("signing");
 
     private SyncTarget throughProxy() throws IOException {
-        Map<String, String> m = new HashMap<>(S3ProxyServer.get().credentials());
-        m.put("endpoint", proxy.endpoint().toString());
+        Map<String, String> m = new HashMap<>();
         m.put("multipartCutoff", "5M");
         m.put("partSize", "5M");
         m.put("directoryMarkers", "true");
-        return new S3TargetProvider().open(new TargetSpec(URI.create("s3://" + S3ProxyServer.BUCKET + "/" + prefix), m));
+        return s3.open(m);
     }
 
     private byte[] read(SyncTarget t, String path) throws IOException {
@@ -84,7 +66,7 @@ class S3SigningTest {
     }
 
     private void assertNoIncompleteUploads() {
-        assertThat(raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(prefix + "/")).uploads())
+        assertThat(s3.raw.listMultipartUploads(r -> r.bucket(S3ProxyServer.BUCKET).prefix(s3.prefix + "/")).uploads())
                 .as("incomplete uploads").isEmpty();
     }
 
@@ -113,7 +95,7 @@ class S3SigningTest {
             assertThat(read(t, "stream.bin")).isEqualTo(large);
             assertThat(read(t, "resumable.bin")).isEqualTo(resumable);
         }
-        List<FaultProxy.Forwarded> sent = proxy.forwarded();
+        List<FaultProxy.Forwarded> sent = s3.proxy.forwarded();
         List<FaultProxy.Forwarded> uploads = sent.stream()
                 .filter(f -> f.request().isPartUpload() || isObjectPut(f.request())).toList();
         assertThat(uploads.stream().filter(f -> f.request().isPartUpload())).as("parts: 3 + 3 + 3").hasSize(9);
@@ -178,11 +160,11 @@ class S3SigningTest {
     void aPartDamagedOnTheWayIsRefusedAndNothingIsPublished() throws IOException {
         byte[] data = TestContent.bytes(4, 3 * PART + 99);
         try (SyncTarget t = throughProxy()) {
-            proxy.corrupt(1, r -> r.isPartUpload() && r.partNumber() == 2);
+            s3.proxy.corrupt(1, r -> r.isPartUpload() && r.partNumber() == 2);
             assertThatThrownBy(() -> t.write(SyncPath.of("damaged.bin"), new ByteArrayInputStream(data),
                     WriteHints.ofSize(data.length).withHash(HashAlgorithm.MD5, TestContent.hash(HashAlgorithm.MD5, data))))
                     .isInstanceOf(TransientSyncException.class).hasMessageContaining("BadDigest");
-            assertThat(proxy.corruptionsDone()).isEqualTo(1);
+            assertThat(s3.proxy.corruptionsDone()).isEqualTo(1);
             assertThat(t.stat(SyncPath.of("damaged.bin"))).isEmpty();
         }
         assertNoIncompleteUploads();
@@ -192,11 +174,11 @@ class S3SigningTest {
     void aSinglePutDamagedOnTheWayIsRefused() throws IOException {
         byte[] data = TestContent.bytes(5, 100_000);
         try (SyncTarget t = throughProxy()) {
-            proxy.corrupt(1, S3SigningTest::isObjectPut);
+            s3.proxy.corrupt(1, S3SigningTest::isObjectPut);
             assertThatThrownBy(() -> t.write(SyncPath.of("damaged.bin"), new ByteArrayInputStream(data),
                     WriteHints.ofSize(data.length))).isInstanceOf(TransientSyncException.class)
                     .hasMessageContaining("BadDigest");
-            assertThat(proxy.corruptionsDone()).isEqualTo(1);
+            assertThat(s3.proxy.corruptionsDone()).isEqualTo(1);
             assertThat(t.stat(SyncPath.of("damaged.bin"))).isEmpty();
         }
     }
@@ -209,13 +191,13 @@ class S3SigningTest {
         Files.write(src.resolve("big.bin"), data);
         SyncReport r;
         try (SyncTarget dst = throughProxy(); SyncTarget s = SyncTargets.load().open(src.toString())) {
-            proxy.corrupt(1, q -> q.isPartUpload() && q.partNumber() == 3);
+            s3.proxy.corrupt(1, q -> q.isPartUpload() && q.partNumber() == 3);
             r = Sync.between(s, dst, SyncOptions.builder().stateDirectory(tmp.resolve("state"))
                     .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(20), 100)).build()).run();
             assertThat(read(dst, "big.bin")).isEqualTo(data);
         }
         assertThat(r.failures()).isEmpty();
-        assertThat(proxy.corruptionsDone()).isEqualTo(1);
+        assertThat(s3.proxy.corruptionsDone()).isEqualTo(1);
         assertThat(r.retries()).as("BadDigest is retried, and counted").isEqualTo(1);
         assertNoIncompleteUploads();
     }

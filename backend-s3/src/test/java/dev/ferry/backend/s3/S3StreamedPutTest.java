@@ -11,7 +11,6 @@ import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargets;
-import dev.ferry.api.TargetSpec;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WantsHashes;
 import dev.ferry.api.WriteHints;
@@ -23,25 +22,20 @@ import dev.ferry.testkit.TestContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
@@ -59,28 +53,11 @@ class S3StreamedPutTest {
     @TempDir
     Path tmp;
 
-    private FaultProxy proxy;
-    private S3Client raw;
-    private String prefix;
-
-    @BeforeEach
-    void start() throws IOException {
-        proxy = new FaultProxy(S3ProxyServer.get().endpoint());
-        raw = S3ProxyServer.get().client();
-        prefix = S3ProxyServer.freshPrefix("streamed");
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        proxy.close();
-        raw.close();
-    }
+    @RegisterExtension
+    final ProxiedS3 s3 = new ProxiedS3("streamed");
 
     private SyncTarget throughProxy(Map<String, String> extra) throws IOException {
-        Map<String, String> m = new HashMap<>(S3ProxyServer.get().credentials());
-        m.put("endpoint", proxy.endpoint().toString());
-        m.putAll(extra);
-        return new S3TargetProvider().open(new TargetSpec(URI.create("s3://" + S3ProxyServer.BUCKET + "/" + prefix), m));
+        return s3.open(extra);
     }
 
     private static boolean isObjectPut(FaultProxy.Request r) {
@@ -93,8 +70,8 @@ class S3StreamedPutTest {
 
     /** The requests forwarded to the store for one key. */
     private List<FaultProxy.Forwarded> sentFor(String name) {
-        String path = "/" + S3ProxyServer.BUCKET + "/" + prefix + "/" + name;
-        return proxy.forwarded().stream().filter(f -> {
+        String path = "/" + S3ProxyServer.BUCKET + "/" + s3.prefix + "/" + name;
+        return s3.proxy.forwarded().stream().filter(f -> {
             String t = f.request().target();
             int q = t.indexOf('?');
             return (q < 0 ? t : t.substring(0, q)).equals(path);
@@ -102,11 +79,11 @@ class S3StreamedPutTest {
     }
 
     private HeadObjectResponse head(String name) {
-        return raw.headObject(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + "/" + name));
+        return s3.raw.headObject(b -> b.bucket(S3ProxyServer.BUCKET).key(s3.prefix + "/" + name));
     }
 
     private boolean visible(String name) {
-        return !raw.listObjectsV2(b -> b.bucket(S3ProxyServer.BUCKET).prefix(prefix + "/" + name)).contents().isEmpty();
+        return !s3.raw.listObjectsV2(b -> b.bucket(S3ProxyServer.BUCKET).prefix(s3.prefix + "/" + name)).contents().isEmpty();
     }
 
     private static String md5Base64(String hex) {
@@ -122,9 +99,7 @@ class S3StreamedPutTest {
     private Path sourceFile(String name, long seed, long size) throws IOException {
         Path dir = tmp.resolve("src");
         Files.createDirectories(dir);
-        try (InputStream in = TestContent.stream(seed, size); OutputStream out = Files.newOutputStream(dir.resolve(name))) {
-            in.transferTo(out);
-        }
+        TestContent.writeFile(dir.resolve(name), seed, size);
         return dir;
     }
 
@@ -136,7 +111,7 @@ class S3StreamedPutTest {
 
     private void assertSameContent(Path file, String name) throws IOException {
         try (InputStream a = Files.newInputStream(file);
-                InputStream b = raw.getObject(r -> r.bucket(S3ProxyServer.BUCKET).key(prefix + "/" + name))) {
+                InputStream b = s3.raw.getObject(r -> r.bucket(S3ProxyServer.BUCKET).key(s3.prefix + "/" + name))) {
             assertThat(TestContent.sha256(b)).isEqualTo(TestContent.sha256(a));
         }
     }
@@ -215,7 +190,7 @@ class S3StreamedPutTest {
         assertThat(put.header("content-md5")).isEqualTo(md5Base64(md5));
         assertThat(sentFor("streamed.bin")).as("one request: the PUT").hasSize(1);
         assertThat(head("streamed.bin").metadata()).containsEntry("mtime", "1614834367.123456789");
-        try (InputStream in = raw.getObject(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + "/streamed.bin"));
+        try (InputStream in = s3.raw.getObject(b -> b.bucket(S3ProxyServer.BUCKET).key(s3.prefix + "/streamed.bin"));
                 InputStream orig = TestContent.stream(41, size)) {
             assertThat(TestContent.sha256(in)).isEqualTo(TestContent.sha256(orig));
         }
@@ -228,11 +203,11 @@ class S3StreamedPutTest {
         String md5 = streamMd5(20, size);
         SyncReport r;
         try (SyncTarget dst = throughProxy(Map.of())) {
-            proxy.corrupt(1, S3StreamedPutTest::isObjectPut);
+            s3.proxy.corrupt(1, S3StreamedPutTest::isObjectPut);
             r = sync(src, dst);
         }
         assertThat(r.failures()).isEmpty();
-        assertThat(proxy.corruptionsDone()).isEqualTo(1);
+        assertThat(s3.proxy.corruptionsDone()).isEqualTo(1);
         assertThat(r.retries()).as("BadDigest is retried, and counted").isEqualTo(1);
         List<FaultProxy.Forwarded> puts = sentFor("flipped.bin").stream().filter(f -> isObjectPut(f.request())).toList();
         assertThat(puts).as("the damaged PUT and the good one").hasSize(2);
@@ -329,12 +304,12 @@ class S3StreamedPutTest {
         sourceFile("big.bin", 54, 20L * MIB);
         SyncReport r;
         try (SyncTarget dst = throughProxy(Map.of("bufferLimit", "0"))) {
-            proxy.closeOnHead(2, S3StreamedPutTest::isObjectPut);
+            s3.proxy.closeOnHead(2, S3StreamedPutTest::isObjectPut);
             r = sync(src, dst);
         }
-        System.out.printf("connections closed on the PUT's head: %d, engine retries: %d%n", proxy.closesDone(), r.retries());
+        System.out.printf("connections closed on the PUT's head: %d, engine retries: %d%n", s3.proxy.closesDone(), r.retries());
         assertThat(r.failures()).isEmpty();
-        assertThat(proxy.closesDone()).isEqualTo(2);
+        assertThat(s3.proxy.closesDone()).isEqualTo(2);
         assertThat(r.retries()).as("the large file's, at most").isLessThanOrEqualTo(1);
         for (String name : new String[] {"small.bin", "big.bin"}) {
             List<FaultProxy.Forwarded> puts = sentFor(name).stream().filter(f -> isObjectPut(f.request())).toList();
@@ -354,11 +329,11 @@ class S3StreamedPutTest {
         Path src = sourceFile("cut.bin", 52, size);
         SyncReport r;
         try (SyncTarget dst = throughProxy(Map.of())) {
-            proxy.cut(1, 3L * MIB, S3StreamedPutTest::isObjectPut);
+            s3.proxy.cut(1, 3L * MIB, S3StreamedPutTest::isObjectPut);
             r = sync(src, dst);
         }
         assertThat(r.failures()).isEmpty();
-        assertThat(proxy.cutsDone()).isEqualTo(1);
+        assertThat(s3.proxy.cutsDone()).isEqualTo(1);
         assertThat(r.retries()).as("the cut is a retry the report shows").isEqualTo(1);
         assertThat(head("cut.bin").eTag().replace("\"", "")).isEqualTo(streamMd5(52, size));
         assertSameContent(src.resolve("cut.bin"), "cut.bin");
