@@ -64,14 +64,6 @@ final class CopyMemory {
     }
 
     /**
-     * Whether times can judge a file on these targets (both keep them), so the memory only saves
-     * asking for them; else it is what tells an edit that kept the size.
-     */
-    static boolean timesTell(SyncTarget source, SyncTarget destination) {
-        return source.capabilities().keepsModTime() && destination.capabilities().keepsModTime();
-    }
-
-    /**
      * Loads the memory; a damaged one is set aside and started afresh, which costs nothing but
      * a first-run judgement by size.
      */

@@ -419,8 +419,10 @@ final class Executor {
             // The file as this read found it: its time, and its size and hashes even if it
             // changed since the listing (the copy is then checked against what was read).
             src = described.entry();
-            algs = EnumSet.copyOf(algs.isEmpty() ? EnumSet.noneOf(HashAlgorithm.class) : algs);
-            algs.addAll(src.hashes().keySet());
+            Set<HashAlgorithm> withRead = EnumSet.noneOf(HashAlgorithm.class);
+            withRead.addAll(algs); // not algs itself: each attempt of the retrier starts from the listing's
+            withRead.addAll(src.hashes().keySet());
+            algs = withRead;
         }
         WriteHints hints;
         try {

@@ -49,6 +49,11 @@ final class FileComparator {
         this.canTouch = destination.ability(ModTimeSetter.class).isPresent() && dc.keepsModTime();
     }
 
+    /** Whether both targets keep times, so a time can judge a file (a listing may still leave it out). */
+    boolean timesUsable() {
+        return timesUsable;
+    }
+
     /** What the run compares by after fallbacks, for messages. */
     String describe() {
         return switch (mode) {

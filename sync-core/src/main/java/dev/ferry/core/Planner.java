@@ -39,7 +39,6 @@ final class Planner {
     private final FileComparator comparator;
     private final Retrier retrier;
     private final CopyMemory memory;
-    private final boolean timesTell;
 
     private final Queue<SyncAction> clashDeletes = new ConcurrentLinkedQueue<>();
     private final Queue<SyncAction.MakeDirectory> makeDirs = new ConcurrentLinkedQueue<>();
@@ -62,7 +61,6 @@ final class Planner {
     /** @param memory what earlier runs copied, where times cannot tell (see {@link CopyMemory}); or null */
     Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier, CopyMemory memory) {
         this.memory = memory;
-        this.timesTell = CopyMemory.timesTell(source, destination);
         this.retrier = retrier;
         this.source = source;
         this.destination = destination;
@@ -185,7 +183,9 @@ final class Planner {
                 return;
             }
             if (memory != null && v == FileComparator.Verdict.EQUAL) {
-                if (!timesTell && memory.remembers(s.path())) {
+                // Where times judge files the memory only spares stats; else it is what tells an
+                // edit that kept the size.
+                if (!comparator.timesUsable() && memory.remembers(s.path())) {
                     // Equal by size, but a side moved on from what was copied: only the memory sees it.
                     copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.CHANGED));
                     return;
