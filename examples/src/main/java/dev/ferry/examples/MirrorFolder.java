@@ -1,7 +1,7 @@
 package dev.ferry.examples;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.Filter;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;

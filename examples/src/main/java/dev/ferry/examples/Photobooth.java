@@ -2,7 +2,7 @@ package dev.ferry.examples;
 
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.SyncJob;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncOptions;

@@ -2,7 +2,7 @@ package dev.ferry.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.api.TemporaryNames;
+import dev.ferry.backend.support.TemporaryNames;
 import dev.ferry.backend.ftp.TestServers;
 import dev.ferry.core.SyncJob;
 import dev.ferry.core.SyncReport;

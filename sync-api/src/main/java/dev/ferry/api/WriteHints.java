@@ -26,37 +26,86 @@ public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm
     public static final WriteHints NONE = new WriteHints(-1, Optional.empty(), Map.of(), Precondition.NONE);
 
     /**
-     * What a conditional write expects at its path.
+     * What a conditional write expects at its path. A target checks it as late as it can: with
+     * the store's own conditional request where there is one (S3 and WebDAV {@code If-Match} /
+     * {@code If-None-Match}), else by taking the current file aside and comparing it before the
+     * new content is put in (a local disk, FTP). A mismatch fails with
+     * {@link PreconditionFailedException} and leaves whatever is at the path in place.
      *
      * @param mustBeAbsent nothing may be there (S3 {@code If-None-Match: *})
      * @param expectedVersion the version token ({@link Entry#version()}) the file must still have
      *     (S3 {@code If-Match}, WebDAV {@code If-Match})
+     * @param expected the file as the plan saw it: the write goes ahead only while the path still
+     *     holds a file of that size, with that time (where it had one) and that version token
+     *     (where it had one); a user's edit made while the new content was being sent is never
+     *     replaced
      */
-    public record Precondition(boolean mustBeAbsent, Optional<String> expectedVersion) {
+    public record Precondition(boolean mustBeAbsent, Optional<String> expectedVersion, Optional<Entry> expected) {
 
         /** Write whatever is there. */
-        public static final Precondition NONE = new Precondition(false, Optional.empty());
+        public static final Precondition NONE = new Precondition(false, Optional.empty(), Optional.empty());
 
         /** Validates. */
         public Precondition {
-            if (mustBeAbsent && expectedVersion.isPresent()) {
+            if (mustBeAbsent && (expectedVersion.isPresent() || expected.isPresent())) {
                 throw new IllegalArgumentException("a file cannot be both absent and at a version");
             }
+            if (expected.isPresent() && !expected.get().isFile()) {
+                throw new IllegalArgumentException("only a file can be expected: " + expected.get().path());
+            }
+        }
+
+        /** A condition on absence or a version token only. */
+        public Precondition(boolean mustBeAbsent, Optional<String> expectedVersion) {
+            this(mustBeAbsent, expectedVersion, Optional.empty());
         }
 
         /** Create only: fail if anything is at the path. */
         public static Precondition absent() {
-            return new Precondition(true, Optional.empty());
+            return new Precondition(true, Optional.empty(), Optional.empty());
         }
 
         /** Replace only the file at this version token. */
         public static Precondition version(String versionToken) {
-            return new Precondition(false, Optional.of(versionToken));
+            return new Precondition(false, Optional.of(versionToken), Optional.empty());
+        }
+
+        /**
+         * Replace only the file the plan saw: same size, same time where it had one, same
+         * version token where it had one (the token then also goes to the store's conditional
+         * request).
+         */
+        public static Precondition unchanged(Entry listed) {
+            return new Precondition(false, listed.version(), Optional.of(listed));
         }
 
         /** Whether there is any condition at all. */
         public boolean isNone() {
-            return !mustBeAbsent && expectedVersion.isEmpty();
+            return !mustBeAbsent && expectedVersion.isEmpty() && expected.isEmpty();
+        }
+
+        /**
+         * Whether {@code now}, what the path holds at the moment of the check, satisfies this
+         * condition. A target without a conditional request of its own checks with this.
+         */
+        public boolean matches(Optional<Entry> now) {
+            if (mustBeAbsent) {
+                return now.isEmpty();
+            }
+            if (expectedVersion.isPresent() && (now.isEmpty() || !now.get().version().equals(expectedVersion))) {
+                return false;
+            }
+            if (expected.isPresent()) {
+                Entry e = expected.get();
+                if (now.isEmpty() || !now.get().isFile() || now.get().size() != e.size()) {
+                    return false;
+                }
+                if (e.modTime().isPresent() && now.get().modTime().isPresent()
+                        && !now.get().modTime().equals(e.modTime())) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

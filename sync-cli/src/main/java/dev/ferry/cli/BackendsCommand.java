@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.api.SyncTargetProvider;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetOption;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 
 import dev.ferry.core.SyncAction;
 import dev.ferry.core.SyncMode;

@@ -3,7 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.api.AuthenticationException;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.core.RemotesConfig;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TargetSpec;

@@ -2,7 +2,7 @@ package dev.ferry.core;
 
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTargetProvider;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
 import java.io.IOException;

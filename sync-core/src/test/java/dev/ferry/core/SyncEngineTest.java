@@ -374,7 +374,7 @@ class SyncEngineTest {
         };
         corrupting.capabilities = Capabilities.builder().hashes(Set.of(HashAlgorithm.MD5)).build();
         // No Hasher ability: the hash comes back with the write, as from an S3 ETag.
-        dev.ferry.api.SyncTarget noHasher = new dev.ferry.api.ForwardingTarget(corrupting) { };
+        dev.ferry.api.SyncTarget noHasher = new dev.ferry.backend.support.ForwardingTarget(corrupting) { };
         SyncReport r = Sync.between(src, noHasher, opts(SyncMode.COPY).build()).run();
         assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.message()).contains("MD5 mismatch"));
         assertThat(r.retries()).isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.ferry.backend.ftp;
 
+import dev.ferry.backend.support.SpecOptions;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
@@ -118,8 +119,8 @@ record FtpOptions(
         if (tlsScheme) {
             known.addAll(TLS_ONLY);
         }
-        spec.requireKnownOptions(known);
-        boolean implicit = tlsScheme && spec.flag(IMPLICIT_TLS, false);
+        SpecOptions.requireKnown(spec, known);
+        boolean implicit = tlsScheme && SpecOptions.flag(spec, IMPLICIT_TLS, false);
         Tls tls = !tlsScheme ? Tls.NONE : implicit ? Tls.IMPLICIT : Tls.EXPLICIT;
         int port = uri.getPort() > 0 ? uri.getPort() : implicit ? 990 : 21;
         String user = value(spec, USER).orElse(null);
@@ -173,14 +174,14 @@ record FtpOptions(
             throw new InvalidTargetException("option '" + SERVER_TIME_ZONE + "': unknown time zone '"
                     + spec.options().get(SERVER_TIME_ZONE) + "' (use an id such as UTC or Europe/Berlin)");
         }
-        int connections = (int) spec.number(CONNECTIONS, 8, 1, 64);
+        int connections = (int) SpecOptions.number(spec, CONNECTIONS, 8, 1, 64);
         return new FtpOptions(tls, host, port, user, password, path,
-                tlsScheme && spec.flag(TRUST_ALL, false), pin, encoding, zone, connections,
-                spec.duration(CONNECT_TIMEOUT, Duration.ofSeconds(30)),
-                spec.duration(TIMEOUT, Duration.ofSeconds(60)),
+                tlsScheme && SpecOptions.flag(spec, TRUST_ALL, false), pin, encoding, zone, connections,
+                SpecOptions.duration(spec, CONNECT_TIMEOUT, Duration.ofSeconds(30)),
+                SpecOptions.duration(spec, TIMEOUT, Duration.ofSeconds(60)),
                 keepAlive(spec),
-                spec.flag(PASSIVE, true),
-                spec.duration(TEMP_MAX_AGE, Duration.ofHours(1)));
+                SpecOptions.flag(spec, PASSIVE, true),
+                SpecOptions.duration(spec, TEMP_MAX_AGE, Duration.ofHours(1)));
     }
 
     /** {@code keepAlive}: a positive duration, or {@code off} (also {@code 0}) for no NOOPs at all. */
@@ -189,7 +190,7 @@ record FtpOptions(
         if (v.equalsIgnoreCase("off") || v.equals("0")) {
             return Duration.ZERO;
         }
-        return spec.duration(KEEP_ALIVE, Duration.ofSeconds(60));
+        return SpecOptions.duration(spec, KEEP_ALIVE, Duration.ofSeconds(60));
     }
 
     private static Optional<String> value(TargetSpec spec, String name) {

@@ -8,7 +8,7 @@ import dev.ferry.api.InsufficientStorageException;
 import dev.ferry.api.ListingNotice;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
 import dev.ferry.testkit.Listings;

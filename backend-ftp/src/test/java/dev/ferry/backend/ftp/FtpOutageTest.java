@@ -3,8 +3,8 @@ package dev.ferry.backend.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
-import dev.ferry.api.TemporaryNames;
+import dev.ferry.core.SyncTargets;
+import dev.ferry.backend.support.TemporaryNames;
 import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.SyncJob;
 import dev.ferry.core.SyncMode;

@@ -8,7 +8,7 @@ import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.api.WriteHints;

@@ -1,7 +1,7 @@
 package dev.ferry.backend.ftp;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;

@@ -3,7 +3,7 @@ package dev.ferry.backend.ftp;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.testkit.EngineRoundTripContract;
+import dev.ferry.testkit.engine.EngineRoundTripContract;
 import java.util.Map;
 
 /** The engine end to end through vsftpd (LIST and two-argument MDTM); skipped where vsftpd is missing. */

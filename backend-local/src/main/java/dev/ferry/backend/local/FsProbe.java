@@ -1,6 +1,6 @@
 package dev.ferry.backend.local;
 
-import dev.ferry.api.TemporaryNames;
+import dev.ferry.backend.support.TemporaryNames;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

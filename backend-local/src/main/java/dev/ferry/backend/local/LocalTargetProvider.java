@@ -1,5 +1,6 @@
 package dev.ferry.backend.local;
 
+import dev.ferry.backend.support.SpecOptions;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /**
  * The {@code file} scheme: {@code file:///srv/data} or {@code file:/srv/data} (plain paths are
- * turned into such URIs by {@link dev.ferry.api.SyncTargets#parse}). Options:
+ * turned into such URIs by the engine's location parser). Options:
  * {@value #FOLLOW_SYMLINKS}, {@value #FSYNC}, {@value #TEMP_MAX_AGE}; unknown option names are
  * refused, so a misspelt {@code fsync} does not silently go without.
  */
@@ -83,10 +84,10 @@ public final class LocalTargetProvider implements SyncTargetProvider {
 
     /** The options of a spec; unknown names are refused. */
     static LocalTargetOptions parseOptions(TargetSpec spec) throws InvalidTargetException {
-        spec.requireKnownOptions(OPTIONS);
+        SpecOptions.requireKnown(spec, OPTIONS);
         LocalTargetOptions d = LocalTargetOptions.DEFAULTS;
-        return d.withFollowSymlinks(spec.flag(FOLLOW_SYMLINKS, d.followSymlinks()))
-                .withFsync(spec.flag(FSYNC, d.fsync()))
-                .withTempMaxAge(spec.duration(TEMP_MAX_AGE, d.tempMaxAge()));
+        return d.withFollowSymlinks(SpecOptions.flag(spec, FOLLOW_SYMLINKS, d.followSymlinks()))
+                .withFsync(SpecOptions.flag(spec, FSYNC, d.fsync()))
+                .withTempMaxAge(SpecOptions.duration(spec, TEMP_MAX_AGE, d.tempMaxAge()));
     }
 }

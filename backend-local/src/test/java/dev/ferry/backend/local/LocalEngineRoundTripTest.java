@@ -1,8 +1,8 @@
 package dev.ferry.backend.local;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
-import dev.ferry.testkit.EngineRoundTripContract;
+import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.engine.EngineRoundTripContract;
 
 /** The engine round trip with the local backend on both ends. */
 class LocalEngineRoundTripTest extends EngineRoundTripContract {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.api.SyncPath;

@@ -14,7 +14,7 @@ import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.SyncPath;
-import dev.ferry.api.TemporaryNames;
+import dev.ferry.backend.support.TemporaryNames;
 import dev.ferry.api.WriteHints;
 import dev.ferry.testkit.Listings;
 import dev.ferry.testkit.TestContent;

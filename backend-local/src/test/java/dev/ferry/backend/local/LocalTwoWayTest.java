@@ -1,8 +1,8 @@
 package dev.ferry.backend.local;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
-import dev.ferry.testkit.TwoWayContract;
+import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.engine.TwoWayContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,16 +2,16 @@ package dev.ferry.backend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.api.ForwardingTarget;
+import dev.ferry.backend.support.ForwardingTarget;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
-import dev.ferry.api.TemporaryNames;
+import dev.ferry.core.SyncTargets;
+import dev.ferry.backend.support.TemporaryNames;
 import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncReport;
-import dev.ferry.testkit.KilledSync;
+import dev.ferry.testkit.engine.KilledSync;
 import dev.ferry.testkit.TestContent;
 import java.io.FilterInputStream;
 import java.io.IOException;

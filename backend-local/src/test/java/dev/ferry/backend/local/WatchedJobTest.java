@@ -3,7 +3,7 @@ package dev.ferry.backend.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.SyncJob;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncOptions;

@@ -1,5 +1,6 @@
 package dev.ferry.backend.s3;
 
+import dev.ferry.backend.support.SpecOptions;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
@@ -120,7 +121,7 @@ public final class S3TargetProvider implements SyncTargetProvider {
      * ({@code 16M}) have no helper in the SPI yet and are read by {@link #size}.
      */
     static S3TargetOptions parseOptions(TargetSpec spec) throws InvalidTargetException {
-        spec.requireKnownOptions(OPTIONS);
+        SpecOptions.requireKnown(spec, OPTIONS);
         S3TargetOptions d = S3TargetOptions.DEFAULTS;
         Optional<URI> endpoint = text(spec, ENDPOINT).isPresent()
                 ? Optional.of(parseEndpoint(text(spec, ENDPOINT).get())) : d.endpoint();
@@ -133,7 +134,7 @@ public final class S3TargetProvider implements SyncTargetProvider {
         try {
             return new S3TargetOptions(endpoint,
                     text(spec, REGION).or(d::region),
-                    spec.flag(PATH_STYLE, endpoint.isPresent()),
+                    SpecOptions.flag(spec, PATH_STYLE, endpoint.isPresent()),
                     text(spec, ACCESS_KEY).or(d::accessKey),
                     // A secret is taken as given: spaces may be part of it.
                     spec.option(SECRET_KEY).filter(v -> !v.isEmpty()).or(d::secretKey),
@@ -142,14 +143,14 @@ public final class S3TargetProvider implements SyncTargetProvider {
                     size(spec, MULTIPART_CUTOFF, d.multipartCutoff()),
                     size(spec, BUFFER_LIMIT, d.bufferLimit()),
                     (int) partSize,
-                    (int) spec.number(UPLOAD_CONCURRENCY, d.uploadConcurrency(), 1, 1024),
+                    (int) SpecOptions.number(spec, UPLOAD_CONCURRENCY, d.uploadConcurrency(), 1, 1024),
                     size(spec, COPY_CUTOFF, d.copyCutoff()),
-                    spec.flag(DIRECTORY_MARKERS, d.directoryMarkers()),
+                    SpecOptions.flag(spec, DIRECTORY_MARKERS, d.directoryMarkers()),
                     conditional.equalsIgnoreCase("auto") ? Optional.empty()
-                            : Optional.of(spec.flag(CONDITIONAL_WRITES, false)),
-                    spec.flag(LIST_MOD_TIMES, d.listModTimes()),
-                    (int) spec.number(LIST_CHUNK, d.listChunk(), 1, 1000),
-                    spec.duration(INCOMPLETE_UPLOAD_MAX_AGE, d.incompleteUploadMaxAge()));
+                            : Optional.of(SpecOptions.flag(spec, CONDITIONAL_WRITES, false)),
+                    SpecOptions.flag(spec, LIST_MOD_TIMES, d.listModTimes()),
+                    (int) SpecOptions.number(spec, LIST_CHUNK, d.listChunk(), 1, 1000),
+                    SpecOptions.duration(spec, INCOMPLETE_UPLOAD_MAX_AGE, d.incompleteUploadMaxAge()));
         } catch (IllegalArgumentException e) {
             throw new InvalidTargetException(e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package dev.ferry.backend.s3;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.testkit.EngineRoundTripContract;
+import dev.ferry.testkit.engine.EngineRoundTripContract;
 import java.util.Map;
 
 /** The engine end to end: local → S3Proxy → local, with empty directories kept as markers. */

@@ -90,7 +90,7 @@ class S3MultipartTest {
             java.nio.file.Files.createDirectories(dir.resolve("src"));
             java.nio.file.Files.write(dir.resolve("src").resolve(f.getKey()), f.getValue());
         }
-        try (SyncTarget disk = dev.ferry.api.SyncTargets.load().open(dir.resolve("src").toString())) {
+        try (SyncTarget disk = dev.ferry.core.SyncTargets.load().open(dir.resolve("src").toString())) {
             dev.ferry.core.SyncReport r = dev.ferry.core.Sync.between(disk, target, dev.ferry.core.SyncOptions.builder()
                     .stateDirectory(dir.resolve("state")).build()).run();
             assertThat(r.failures()).isEmpty();

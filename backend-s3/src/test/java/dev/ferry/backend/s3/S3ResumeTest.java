@@ -3,11 +3,11 @@ package dev.ferry.backend.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncReport;
-import dev.ferry.testkit.KilledSync;
+import dev.ferry.testkit.engine.KilledSync;
 import dev.ferry.testkit.TestContent;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,7 +7,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
 import dev.ferry.core.RetryPolicy;

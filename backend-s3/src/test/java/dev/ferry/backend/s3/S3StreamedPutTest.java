@@ -10,7 +10,7 @@ import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WantsHashes;
 import dev.ferry.api.WriteHints;

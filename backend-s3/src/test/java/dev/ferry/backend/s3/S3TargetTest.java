@@ -10,7 +10,7 @@ import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.api.WriteHints;
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,6 @@
 package dev.ferry.backend.webdav;
 
+import dev.ferry.backend.support.SpecOptions;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
@@ -117,7 +118,7 @@ record WebDavOptions(
             throw new InvalidTargetException("a " + scheme + " location needs a host, like " + scheme
                     + (kind == Kind.NEXTCLOUD ? "://host/userid/path" : "://host/path") + ": " + uri);
         }
-        spec.requireKnownOptions(known(kind));
+        SpecOptions.requireKnown(spec, known(kind));
         List<String> path = segments(uri, scheme);
         String user = spec.option(USER).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
         if (user == null && uri.getUserInfo() != null && !uri.getUserInfo().isEmpty()) {
@@ -131,7 +132,7 @@ record WebDavOptions(
                 throw new InvalidTargetException("a nextcloud location names the user id first: nextcloud://host/userid[/path]: " + uri);
             }
             String userId = path.get(0);
-            https = !spec.flag(PLAIN_HTTP, false);
+            https = !SpecOptions.flag(spec, PLAIN_HTTP, false);
             List<String> r = new ArrayList<>(List.of("remote.php", "dav", "files"));
             r.addAll(path);
             root = List.copyOf(r);
@@ -143,7 +144,7 @@ record WebDavOptions(
             https = scheme.equals("webdavs");
             root = path;
         }
-        long chunk = kind == Kind.NEXTCLOUD ? spec.number(CHUNK_SIZE, DEFAULT_CHUNK_SIZE, 0, MAX_CHUNK_SIZE) : 0;
+        long chunk = kind == Kind.NEXTCLOUD ? SpecOptions.number(spec, CHUNK_SIZE, DEFAULT_CHUNK_SIZE, 0, MAX_CHUNK_SIZE) : 0;
         if (chunk != 0 && chunk < MIN_CHUNK_SIZE) {
             throw new InvalidTargetException("option '" + CHUNK_SIZE + "' must be 0 (off) or from " + MIN_CHUNK_SIZE
                     + " (5 MiB, Nextcloud's smallest chunk) to " + MAX_CHUNK_SIZE + ", not '" + spec.options().get(CHUNK_SIZE) + "'");
@@ -152,12 +153,12 @@ record WebDavOptions(
                 + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
         return new WebDavOptions(kind, https, host, uri.getPort(), root, uploads, user == null ? "" : user,
                 spec.option(PASSWORD).orElse(""),
-                (int) spec.number(CONNECTIONS, 8, 1, 64),
-                spec.duration(CONNECT_TIMEOUT, Duration.ofSeconds(30)),
-                spec.duration(TIMEOUT, Duration.ofSeconds(60)),
+                (int) SpecOptions.number(spec, CONNECTIONS, 8, 1, 64),
+                SpecOptions.duration(spec, CONNECT_TIMEOUT, Duration.ofSeconds(30)),
+                SpecOptions.duration(spec, TIMEOUT, Duration.ofSeconds(60)),
                 chunk,
-                spec.duration(LOCK_RETRY, Duration.ofSeconds(5)),
-                spec.duration(TEMP_MAX_AGE, Duration.ofHours(1)),
+                SpecOptions.duration(spec, LOCK_RETRY, Duration.ofSeconds(5)),
+                SpecOptions.duration(spec, TEMP_MAX_AGE, Duration.ofHours(1)),
                 shown);
     }
 

@@ -9,7 +9,7 @@ import dev.ferry.api.ListingNotice;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;

@@ -13,7 +13,7 @@ import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.RecursiveLister;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
 import dev.ferry.testkit.TestContent;

@@ -30,7 +30,7 @@ class NextcloudResumableTest {
     private static final Instant T = Instant.parse("2020-02-02T02:02:02Z");
 
     private static SyncTarget open(String location) throws Exception {
-        return dev.ferry.api.SyncTargets.load().open(location,
+        return dev.ferry.core.SyncTargets.load().open(location,
                 new java.util.TreeMap<>(Map.of("password", TestServers.PASSWORD, "plainHttp", "true",
                         "chunkSize", String.valueOf(5 * MIB), "lockRetry", "50ms")));
     }

@@ -7,7 +7,7 @@ import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.WriteHints;
 import java.io.ByteArrayInputStream;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncOptions;

@@ -3,7 +3,7 @@ package dev.ferry.backend.webdav;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

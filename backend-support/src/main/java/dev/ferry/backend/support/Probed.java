@@ -1,4 +1,4 @@
-package dev.ferry.api;
+package dev.ferry.backend.support;
 
 import java.util.Objects;
 

@@ -1,7 +1,10 @@
-package dev.ferry.testkit;
+package dev.ferry.testkit.engine;
+
+import dev.ferry.testkit.Listings;
+import dev.ferry.testkit.TestContent;
 
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncOptions;
 import java.io.IOException;

@@ -1,5 +1,9 @@
-package dev.ferry.api;
+package dev.ferry.core;
 
+import dev.ferry.api.InvalidTargetException;
+import dev.ferry.api.SyncTarget;
+import dev.ferry.api.SyncTargetProvider;
+import dev.ferry.api.TargetSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,11 @@
-package dev.ferry.api;
+package dev.ferry.backend.support;
 
+import dev.ferry.api.Capabilities;
+import dev.ferry.api.Entry;
+import dev.ferry.api.ListingSink;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.SyncTarget;
+import dev.ferry.api.WriteHints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;

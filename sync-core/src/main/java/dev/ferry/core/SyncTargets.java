@@ -1,5 +1,10 @@
-package dev.ferry.api;
+package dev.ferry.core;
 
+import dev.ferry.api.InvalidTargetException;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.SyncTarget;
+import dev.ferry.api.SyncTargetProvider;
+import dev.ferry.api.TargetSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,9 @@
-package dev.ferry.api;
+package dev.ferry.backend.support;
 
+import dev.ferry.api.InvalidTargetException;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.TargetOption;
+import dev.ferry.api.TargetSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,25 +45,25 @@ class TemporaryNamesAndOptionsTest {
     @ParameterizedTest
     @CsvSource({"PT1H, 3600", "pt30m, 1800", "1h, 3600", "1h30m, 5400", "90s, 90", "2d, 172800", "P1D, 86400"})
     void durationForms(String text, long seconds) throws InvalidTargetException {
-        assertThat(spec("t", text).duration("t", Duration.ZERO)).isEqualTo(Duration.ofSeconds(seconds));
+        assertThat(SpecOptions.duration(spec("t", text), "t", Duration.ZERO)).isEqualTo(Duration.ofSeconds(seconds));
     }
 
     @Test
     void badValuesNameTheOption() throws InvalidTargetException {
         for (String bad : new String[] {"-1h", "1x", "PT-5M", "", "0s"}) {
-            assertThatThrownBy(() -> spec("tempMaxAge", bad).duration("tempMaxAge", Duration.ZERO))
+            assertThatThrownBy(() -> SpecOptions.duration(spec("tempMaxAge", bad), "tempMaxAge", Duration.ZERO))
                     .isInstanceOf(InvalidTargetException.class).hasMessageContaining("tempMaxAge");
         }
-        assertThat(spec("f", "YES").flag("f", false)).isTrue();
-        assertThat(spec("f", "off").flag("f", true)).isFalse();
-        assertThat(spec("f", "x").flag("g", true)).isTrue();
-        assertThatThrownBy(() -> spec("f", "maybe").flag("f", false)).hasMessageContaining("'f' must be true or false");
-        assertThat(spec("n", "8").number("n", 1, 1, 16)).isEqualTo(8);
-        assertThatThrownBy(() -> spec("n", "99").number("n", 1, 1, 16)).hasMessageContaining("from 1 to 16");
-        assertThatThrownBy(() -> spec("fsynk", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d"))))
+        assertThat(SpecOptions.flag(spec("f", "YES"), "f", false)).isTrue();
+        assertThat(SpecOptions.flag(spec("f", "off"), "f", true)).isFalse();
+        assertThat(SpecOptions.flag(spec("f", "x"), "g", true)).isTrue();
+        assertThatThrownBy(() -> SpecOptions.flag(spec("f", "maybe"), "f", false)).hasMessageContaining("'f' must be true or false");
+        assertThat(SpecOptions.number(spec("n", "8"), "n", 1, 1, 16)).isEqualTo(8);
+        assertThatThrownBy(() -> SpecOptions.number(spec("n", "99"), "n", 1, 1, 16)).hasMessageContaining("from 1 to 16");
+        assertThatThrownBy(() -> SpecOptions.requireKnown(spec("fsynk", "true"), List.of(TargetOption.of("fsync", "d"))))
                 .hasMessageContaining("unknown option 'fsynk'").hasMessageContaining("known: fsync");
-        spec("FSYNC", "true").requireKnownOptions(List.of(TargetOption.of("fsync", "d")));
-        assertThat(spec("FSYNC", "true").flag("fsync", false)).as("names match ignoring case").isTrue();
+        SpecOptions.requireKnown(spec("FSYNC", "true"), List.of(TargetOption.of("fsync", "d")));
+        assertThat(SpecOptions.flag(spec("FSYNC", "true"), "fsync", false)).as("names match ignoring case").isTrue();
     }
 
     @Test

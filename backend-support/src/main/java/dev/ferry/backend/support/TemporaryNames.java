@@ -1,5 +1,7 @@
-package dev.ferry.api;
+package dev.ferry.backend.support;
 
+import dev.ferry.api.ResumableWriter;
+import dev.ferry.api.SyncPath;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 

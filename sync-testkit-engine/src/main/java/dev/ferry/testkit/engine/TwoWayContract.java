@@ -1,4 +1,7 @@
-package dev.ferry.testkit;
+package dev.ferry.testkit.engine;
+
+import dev.ferry.testkit.Listings;
+import dev.ferry.testkit.TestContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,13 @@
-package dev.ferry.testkit;
+package dev.ferry.testkit.engine;
+
+import dev.ferry.testkit.Listings;
+import dev.ferry.testkit.TestContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.Capabilities;
 import dev.ferry.api.SyncTarget;
-import dev.ferry.api.SyncTargets;
+import dev.ferry.core.SyncTargets;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncOptions;

@@ -1,0 +1,55 @@
+package dev.ferry.backend.support;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Syncthing's naming for the losing version of a conflict, used by the engine for conflict
+ * copies and by a backend that must keep a user's file it found in the way of a write:
+ * {@code name.sync-conflict-YYYYMMDD-HHMMSS-<ID>.ext}. Two conflicts of one file within one
+ * second would get the same name, so a taken name gets a counter ({@code -ID-2}, {@code -ID-3}...):
+ * a conflict copy never replaces another.
+ */
+public final class ConflictNames {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private ConflictNames() {}
+
+    /**
+     * The conflict name for {@code name} at {@code when} by {@code id}, the first one that
+     * {@code taken} does not claim.
+     *
+     * @param id a short name of the side (seven upper-case letters and digits, as Syncthing's
+     *     short device ID)
+     */
+    public static String name(String name, Instant when, String id, Predicate<String> taken) {
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        String stem = base + ".sync-conflict-" + TIME.format(when) + "-" + id;
+        String candidate = TemporaryNames.truncateUtf8(stem, TemporaryNames.MAX_NAME_BYTES - utf8(ext)) + ext;
+        for (int n = 2; taken.test(candidate); n++) {
+            String suffix = "-" + n;
+            candidate = TemporaryNames.truncateUtf8(stem, TemporaryNames.MAX_NAME_BYTES - utf8(ext) - suffix.length())
+                    + suffix + ext;
+        }
+        return candidate;
+    }
+
+    /** Matches every conflict name {@link #name} gives for {@code name}, counters included. */
+    public static Pattern pattern(String name) {
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        return Pattern.compile(Pattern.quote(base) + "\\.sync-conflict-\\d{8}-\\d{6}-[A-Z0-9]{7}(-\\d+)?"
+                + Pattern.quote(ext));
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+}
