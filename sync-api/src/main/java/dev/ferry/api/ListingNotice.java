@@ -22,7 +22,15 @@ public record ListingNotice(String location, Reason reason, String detail) {
         /** A device, socket or pipe. */
         SPECIAL_FILE(false),
         /** A half-written file of an interrupted transfer, hidden from listings. */
-        TEMPORARY_FILE(false);
+        TEMPORARY_FILE(false),
+        /**
+         * A name this process cannot represent as text: bytes that are not valid UTF-8, or a
+         * locale whose encoding cannot spell it (a JVM started under the POSIX locale). The
+         * {@linkplain ListingNotice#location() location} is the name as decoded, replacement
+         * characters included. The engine leaves that name out of the plan on both sides and
+         * never reads its absence as a deletion.
+         */
+        UNREPRESENTABLE_NAME(false);
 
         private final boolean error;
 
@@ -42,5 +50,14 @@ public record ListingNotice(String location, Reason reason, String detail) {
      */
     public static ListingNotice hostileName(SyncPath directory, String rawName, String detail) {
         return new ListingNotice(directory.isRoot() ? rawName : directory + "/" + rawName, Reason.HOSTILE_NAME, detail);
+    }
+
+    /**
+     * A name listed in {@code directory} that cannot be represented as text; {@code decodedName}
+     * is what the platform made of it (with replacement characters).
+     */
+    public static ListingNotice unrepresentableName(SyncPath directory, String decodedName, String detail) {
+        return new ListingNotice(directory.isRoot() ? decodedName : directory + "/" + decodedName,
+                Reason.UNREPRESENTABLE_NAME, detail);
     }
 }
