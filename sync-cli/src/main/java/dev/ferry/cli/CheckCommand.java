@@ -40,14 +40,16 @@ final class CheckCommand extends TwoTargetCommand {
         List<Difference> differences = new ArrayList<>();
         long equal = plan.unchangedFiles();
         for (SyncAction a : plan.actions()) {
-            if (a instanceof SyncAction.CopyFile c) {
-                differences.add(c.reason() == SyncAction.Reason.MISSING
-                        ? new Difference("missing", c.path().toString(), "not on destination")
-                        : new Difference("differs", c.path().toString(), Plans.reason(c.reason())));
-            } else if (a instanceof SyncAction.DeleteFile f) {
-                differences.add(new Difference("extra", f.path().toString(), "only on destination"));
-            } else if (a instanceof SyncAction.UpdateModTime) {
-                equal++;
+            switch (a.kind()) {
+                case COPY -> {
+                    SyncAction.Reason why = ((SyncAction.CopyFile) a).reason();
+                    differences.add(why == SyncAction.Reason.MISSING
+                            ? new Difference("missing", a.path().toString(), "not on destination")
+                            : new Difference("differs", a.path().toString(), Plans.reason(why)));
+                }
+                case DELETE_FILE -> differences.add(new Difference("extra", a.path().toString(), "only on destination"));
+                case SET_TIME -> equal++;
+                default -> { }
             }
         }
         boolean incomplete = !plan.scanFailures().isEmpty() || plan.deletionsWithheld().isPresent();

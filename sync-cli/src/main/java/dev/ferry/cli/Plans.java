@@ -21,40 +21,26 @@ final class Plans {
      * changed ({@code → B}, {@code on A}).
      */
     static String planned(SyncAction a, boolean twoWay) {
-        String line;
-        if (a instanceof SyncAction.CopyFile c) {
-            line = "copy   " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ", " + reason(c.reason()) + ")";
-        } else if (a instanceof SyncAction.UpdateModTime) {
-            line = "touch  " + shown(a.path());
-        } else if (a instanceof SyncAction.MakeDirectory) {
-            line = "mkdir  " + shown(a.path());
-        } else if (a instanceof SyncAction.MoveFile m) {
-            line = "move   " + shown(m.file().path()) + " to " + shown(m.to());
-        } else if (a instanceof SyncAction.DeleteFile) {
-            line = "delete " + shown(a.path());
-        } else {
-            line = "delete " + shown(a.path()) + "/";
-        }
-        return line + side(a, twoWay);
+        return String.format(Locale.ROOT, "%-6s ", a.kind().verb()) + what(a, true) + side(a, twoWay);
     }
 
     /** One {@code -v} line for a finished action: {@code copied  a/b.txt (1.2 KiB)}. */
     static String done(SyncAction a, boolean twoWay) {
-        String line;
-        if (a instanceof SyncAction.CopyFile c) {
-            line = "copied  " + shown(c.path()) + " (" + Format.bytes(c.source().size()) + ")";
-        } else if (a instanceof SyncAction.UpdateModTime) {
-            line = "touched " + shown(a.path());
-        } else if (a instanceof SyncAction.MakeDirectory) {
-            line = "created " + shown(a.path());
-        } else if (a instanceof SyncAction.MoveFile m) {
-            line = "moved   " + shown(m.file().path()) + " to " + shown(m.to());
-        } else if (a instanceof SyncAction.DeleteFile) {
-            line = "deleted " + shown(a.path());
-        } else {
-            line = "deleted " + shown(a.path()) + "/";
-        }
-        return line + side(a, twoWay);
+        return String.format(Locale.ROOT, "%-7s ", a.kind().done()) + what(a, false) + side(a, twoWay);
+    }
+
+    /** The object of an action's line: the path, a copy's size (and reason), a move's two paths. */
+    private static String what(SyncAction a, boolean withReason) {
+        return switch (a.kind()) {
+            case COPY -> {
+                SyncAction.CopyFile c = (SyncAction.CopyFile) a;
+                yield shown(c.path()) + " (" + Format.bytes(c.source().size())
+                        + (withReason ? ", " + reason(c.reason()) : "") + ")";
+            }
+            case MOVE -> shown(((SyncAction.MoveFile) a).file().path()) + " to " + shown(a.path());
+            case DELETE_DIRECTORY -> shown(a.path()) + "/";
+            default -> shown(a.path());
+        };
     }
 
     /** Two-way: which side an action changes, A being the source. */
@@ -63,7 +49,7 @@ final class Plans {
             return "";
         }
         String s = a.side() == SyncAction.Side.SOURCE ? "A" : "B";
-        return a instanceof SyncAction.CopyFile ? " → " + s : " on " + s;
+        return a.kind() == SyncAction.Kind.COPY ? " → " + s : " on " + s;
     }
 
     /** A path for people: the root as {@code .}, control characters escaped. */
@@ -86,22 +72,7 @@ final class Plans {
     }
 
     static String actionName(SyncAction a) {
-        if (a instanceof SyncAction.CopyFile) {
-            return "copy";
-        }
-        if (a instanceof SyncAction.UpdateModTime) {
-            return "touch";
-        }
-        if (a instanceof SyncAction.MakeDirectory) {
-            return "mkdir";
-        }
-        if (a instanceof SyncAction.MoveFile) {
-            return "move";
-        }
-        if (a instanceof SyncAction.DeleteFile) {
-            return "delete";
-        }
-        return "rmdir";
+        return a.kind().verb();
     }
 
     /**
@@ -148,27 +119,20 @@ final class Plans {
         for (SyncAction a : plan.actions()) {
             out.println(planned(a, plan.mode() == SyncMode.TWO_WAY));
         }
-        long copies = 0;
-        long touches = 0;
-        long mkdirs = 0;
-        long fileDeletes = 0;
-        long dirDeletes = 0;
+        java.util.Map<SyncAction.Kind, Long> n = new java.util.EnumMap<>(SyncAction.Kind.class);
         for (SyncAction a : plan.actions()) {
-            if (a instanceof SyncAction.CopyFile) {
-                copies++;
-            } else if (a instanceof SyncAction.UpdateModTime) {
-                touches++;
-            } else if (a instanceof SyncAction.MakeDirectory) {
-                mkdirs++;
-            } else if (a instanceof SyncAction.DeleteFile) {
-                fileDeletes++;
-            } else {
-                dirDeletes++;
-            }
+            n.merge(a.kind(), 1L, Long::sum);
         }
+        long copies = n.getOrDefault(SyncAction.Kind.COPY, 0L);
+        long touches = n.getOrDefault(SyncAction.Kind.SET_TIME, 0L);
+        long mkdirs = n.getOrDefault(SyncAction.Kind.MAKE_DIRECTORY, 0L);
+        long moves = n.getOrDefault(SyncAction.Kind.MOVE, 0L);
+        long fileDeletes = n.getOrDefault(SyncAction.Kind.DELETE_FILE, 0L);
+        long dirDeletes = n.getOrDefault(SyncAction.Kind.DELETE_DIRECTORY, 0L);
         out.println("Dry run: would copy " + Format.count(copies, "file", "files") + " ("
                 + Format.bytes(plan.bytesToCopy()) + "), update " + Format.count(touches, "time", "times")
-                + ", create " + Format.count(mkdirs, "directory", "directories") + ", delete "
+                + ", create " + Format.count(mkdirs, "directory", "directories")
+                + (moves > 0 ? ", move " + Format.count(moves, "file", "files") : "") + ", delete "
                 + Format.count(fileDeletes, "file", "files") + " and " + Format.count(dirDeletes, "directory",
                 "directories") + "; " + plan.unchangedFiles() + " unchanged.");
         printFailures("Scan failures", plan.scanFailures(), out);
@@ -215,7 +179,8 @@ final class Plans {
         for (SyncAction a : plan.actions()) {
             j.beginObject().field("action", actionName(a)).field("path", a.path().toString())
                     .field("side", a.side() == SyncAction.Side.SOURCE ? "source" : "destination");
-            if (a instanceof SyncAction.CopyFile c) {
+            if (a.kind() == SyncAction.Kind.COPY) {
+                SyncAction.CopyFile c = (SyncAction.CopyFile) a;
                 j.field("size", c.source().size()).field("reason", c.reason().name().toLowerCase(Locale.ROOT));
             }
             j.endObject();

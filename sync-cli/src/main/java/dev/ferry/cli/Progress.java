@@ -112,7 +112,7 @@ final class Progress implements SyncListener, AutoCloseable {
 
     @Override
     public void finished(SyncAction action) {
-        if (action instanceof SyncAction.CopyFile) {
+        if (action.kind() == SyncAction.Kind.COPY) {
             filesDone.incrementAndGet();
         }
         if (verbose) {

@@ -6,6 +6,7 @@ import dev.ferry.core.RetryPolicy;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncJob;
+import dev.ferry.core.RenameEvidence;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncPlan;
 import dev.ferry.core.SyncReport;
@@ -75,6 +76,17 @@ abstract class RunCommand extends TwoTargetCommand {
             + "(default: ${DEFAULT-VALUE}).")
     Duration debounce;
 
+    @Option(names = "--protect-changes", description = "Replace or create a file on DST only while it is still as "
+            + "the scan saw it, checked as the new version goes in: an edit made on DST during the transfer is kept "
+            + "and reported (bisync always does this).")
+    boolean protectChanges;
+
+    @Option(names = "--track-renames-strategy", paramLabel = "EVIDENCE", defaultValue = "hash",
+            converter = EvidenceConverter.class,
+            description = "What proves that a file moved (bisync, and sync --track-renames): hash (a hash both sides "
+                    + "know, else the content; default) or modtime (the same size and time suffice).")
+    RenameEvidence renameEvidence;
+
     /** For tests: stop after this many runs of a --every/--watch job. */
     @Option(names = "--max-runs", hidden = true, defaultValue = "0")
     int maxRuns;
@@ -114,7 +126,9 @@ abstract class RunCommand extends TwoTargetCommand {
                 .verify(!noVerify)
                 .retry(retry)
                 .resumableFrom(resumeFrom < 0 ? Long.MAX_VALUE : resumeFrom)
-                .stateDirectory(stateDir == null ? null : stateDir.toAbsolutePath());
+                .stateDirectory(stateDir == null ? null : stateDir.toAbsolutePath())
+                .protectChanges(protectChanges)
+                .renameEvidence(renameEvidence);
 
         configure(b);
         if ((every != null || watch) && (dryRun || json)) {
@@ -208,5 +222,17 @@ abstract class RunCommand extends TwoTargetCommand {
             report.safetyStop().ifPresent(r -> env.err().println("ferry: safety stop: " + Format.safe(r)));
         }
         return Plans.exitCode(report).code();
+    }
+
+    /** {@code hash} or {@code modtime}, rclone's words. */
+    static final class EvidenceConverter implements picocli.CommandLine.ITypeConverter<RenameEvidence> {
+        @Override
+        public RenameEvidence convert(String value) {
+            try {
+                return RenameEvidence.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown rename evidence '" + value + "'; use hash or modtime");
+            }
+        }
     }
 }

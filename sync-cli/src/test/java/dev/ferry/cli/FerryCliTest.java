@@ -87,6 +87,8 @@ class FerryCliTest {
         Result plan = ferry("bisync", "--dry-run", "--state-dir", state, src.toString(), dst.toString());
         assertThat(plan.out()).contains("delete only-b.txt on A").contains("move   a.txt to a.sync-conflict-")
                 .contains("copy   a.txt").contains("→ A");
+        assertThat(plan.out()).as("a conflict's rename is a move, not a deleted directory")
+                .contains("move 1 file").contains("delete 1 file and 0 directories");
         Result second = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
         assertThat(second.code()).as(second.all()).isZero();
         assertThat(src.resolve("only-b.txt")).doesNotExist();
@@ -97,6 +99,21 @@ class FerryCliTest {
         }
         Result check = ferry("check", src.toString(), dst.toString());
         assertThat(check.code()).as(check.all()).isZero();
+    }
+
+    @Test
+    void bwlimitHoldsForLocalToLocalCopies() throws IOException {
+        // 1 MiB at 256 KiB/s: about 3.75 s after the limiter's quarter second of burst. Before the
+        // fix the in-kernel copy sent a file of up to 8 MiB at full speed.
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(src.resolve("big.bin"), data);
+        long t0 = System.nanoTime();
+        Result r = ferry("copy", "--bwlimit", "256K", "--include", "big.bin", src.toString(), dst.toString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(Files.readAllBytes(dst.resolve("big.bin"))).isEqualTo(data);
+        assertThat(seconds).as("the limit holds").isGreaterThan(3.0);
     }
 
     @Test

@@ -57,6 +57,8 @@ final class Executor {
     private final RateLimiter limiter;
     private final Observer observer;
     private final boolean guardChanges;
+    /** Whether writes carry a precondition: the file must still be as the scan saw it. */
+    private final boolean protect;
 
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
@@ -85,6 +87,7 @@ final class Executor {
         this.limiter = options.bandwidthLimit() > 0 ? new RateLimiter(options.bandwidthLimit()) : null;
         this.observer = observer;
         this.guardChanges = guardChanges;
+        this.protect = guardChanges || options.protectChanges();
     }
 
     private SyncTarget on(SyncAction.Side side) {
@@ -111,9 +114,9 @@ final class Executor {
         try {
             int i = 0;
             while (i < actions.size()) {
-                String stage = stageOf(actions.get(i));
+                String stage = actions.get(i).stage();
                 int j = i;
-                while (j < actions.size() && stageOf(actions.get(j)).equals(stage)) {
+                while (j < actions.size() && actions.get(j).stage().equals(stage)) {
                     j++;
                 }
                 runStage(pool, actions.subList(i, j));
@@ -135,16 +138,6 @@ final class Executor {
         return new SyncReport(plan.mode(), plan.source(), plan.destination(), started, took, filesCopied.get(),
                 bytesCopied.get(), touched.get(), filesDeleted.get(), dirsCreated.get(), dirsDeleted.get(),
                 plan.unchangedFiles(), retrier.retries(), new ArrayList<>(failures), plan.deletionsWithheld());
-    }
-
-    private static String stageOf(SyncAction a) {
-        if (a instanceof SyncAction.DeleteDirectory d) {
-            return "rmdir" + d.path().depth();
-        }
-        if (a instanceof SyncAction.UpdateModTime) {
-            return "copy";
-        }
-        return a.getClass().getSimpleName();
     }
 
     private void runStage(ExecutorService pool, List<SyncAction> stage) {
@@ -201,38 +194,59 @@ final class Executor {
 
     private Optional<Entry> act(SyncAction action) throws IOException {
         SyncTarget target = on(action.side());
-        if (action instanceof SyncAction.MakeDirectory m) {
-            retrier.call("mkdir " + m.path(), () -> {
-                target.makeDirectories(m.path());
-                return null;
-            });
-            dirsCreated.incrementAndGet();
-            return Optional.empty();
-        }
-        if (action instanceof SyncAction.CopyFile c) {
-            return Optional.of(copy(c));
-        }
-        if (action instanceof SyncAction.UpdateModTime u) {
-            Instant t = u.source().modTime().orElseThrow();
-            ModTimeSetter setter = target.ability(ModTimeSetter.class).orElseThrow();
-            Entry e = retrier.call("set time " + u.path(), () -> setter.setModTime(u.path(), t));
-            touched.incrementAndGet();
-            return Optional.of(e);
-        }
-        if (action instanceof SyncAction.MoveFile m) {
-            unchangedSinceScan(target, m.file());
-            return Optional.of(move(target, m));
-        }
-        if (action instanceof SyncAction.DeleteFile d) {
-            unchangedSinceScan(target, d.destination());
-        }
-        boolean isFile = action instanceof SyncAction.DeleteFile;
-        retrier.call("delete " + action.path(), () -> {
-            target.delete(action.path());
+        return action.accept(new SyncAction.Visitor<Optional<Entry>>() {
+            @Override
+            public Optional<Entry> makeDirectory(SyncAction.MakeDirectory m) throws IOException {
+                retrier.call("mkdir " + m.path(), () -> {
+                    target.makeDirectories(m.path());
+                    return null;
+                });
+                dirsCreated.incrementAndGet();
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Entry> copy(SyncAction.CopyFile c) throws IOException {
+                return Optional.of(Executor.this.copy(c));
+            }
+
+            @Override
+            public Optional<Entry> setTime(SyncAction.UpdateModTime u) throws IOException {
+                Instant t = u.source().modTime().orElseThrow();
+                ModTimeSetter setter = target.ability(ModTimeSetter.class).orElseThrow();
+                Entry e = retrier.call("set time " + u.path(), () -> setter.setModTime(u.path(), t));
+                touched.incrementAndGet();
+                return Optional.of(e);
+            }
+
+            @Override
+            public Optional<Entry> move(SyncAction.MoveFile m) throws IOException {
+                unchangedSinceScan(target, m.file());
+                return Optional.of(Executor.this.move(target, m));
+            }
+
+            @Override
+            public Optional<Entry> deleteFile(SyncAction.DeleteFile d) throws IOException {
+                unchangedSinceScan(target, d.destination());
+                delete(target, d.path());
+                filesDeleted.incrementAndGet();
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Entry> deleteDirectory(SyncAction.DeleteDirectory d) throws IOException {
+                delete(target, d.path());
+                dirsDeleted.incrementAndGet();
+                return Optional.empty();
+            }
+        });
+    }
+
+    private void delete(SyncTarget target, SyncPath path) throws IOException {
+        retrier.call("delete " + path, () -> {
+            target.delete(path);
             return null;
         });
-        (isFile ? filesDeleted : dirsDeleted).incrementAndGet();
-        return Optional.empty();
     }
 
     /** Two-way only: refuses to replace or delete a file that changed after it was listed. */
@@ -255,16 +269,12 @@ final class Executor {
     }
 
     private static SyncFailure.Stage stage(SyncAction a) {
-        if (a instanceof SyncAction.MakeDirectory) {
-            return SyncFailure.Stage.MAKE_DIRECTORY;
-        }
-        if (a instanceof SyncAction.CopyFile || a instanceof SyncAction.MoveFile) {
-            return SyncFailure.Stage.COPY;
-        }
-        if (a instanceof SyncAction.UpdateModTime) {
-            return SyncFailure.Stage.SET_MOD_TIME;
-        }
-        return SyncFailure.Stage.DELETE;
+        return switch (a.kind()) {
+            case MAKE_DIRECTORY -> SyncFailure.Stage.MAKE_DIRECTORY;
+            case COPY, MOVE -> SyncFailure.Stage.COPY;
+            case SET_TIME -> SyncFailure.Stage.SET_MOD_TIME;
+            case DELETE_FILE, DELETE_DIRECTORY -> SyncFailure.Stage.DELETE;
+        };
     }
 
     private Entry move(SyncTarget target, SyncAction.MoveFile m) throws IOException {
@@ -275,7 +285,8 @@ final class Executor {
         // No server-side move: copy within the target, then delete the original.
         Entry copied = retrier.call("copy " + m.file().path() + " to " + m.to(), () -> {
             try (InputStream in = target.open(m.file().path(), 0)) {
-                return target.write(m.to(), in, WriteHints.from(m.file()));
+                WriteHints hints = WriteHints.from(m.file());
+                return target.write(m.to(), in, protect ? hints.withPrecondition(WriteHints.Precondition.absent()) : hints);
             }
         });
         retrier.call("delete " + m.file().path(), () -> {
@@ -298,8 +309,9 @@ final class Executor {
         }
         Set<HashAlgorithm> algs = verifiable(to);
         algs.addAll(src.hashes().keySet());
+        WriteHints.Precondition pre = preconditionFor(c);
         try {
-            return retrier.call("copy " + path, () -> copyOnce(from, to, c, src, path, algs));
+            return retrier.call("copy " + path, () -> copyOnce(from, to, c, src, path, algs, pre));
         } catch (IntegrityException e) {
             // The bad copy is already in place with the right size and time: remove it, or the
             // next run would take it for a good one.
@@ -333,11 +345,11 @@ final class Executor {
      * sending a byte, and drops it once the file is in place.
      */
     private Entry copyResumable(SyncTarget from, SyncTarget to, ResumableWriter rw, SyncAction.CopyFile c, Entry src,
-            SyncPath path) throws IOException {
+            SyncPath path, WriteHints.Precondition pre) throws IOException {
         TransferJournal journal = journal(to);
         String key = path + "\u0000" + src.size() + "\u0000" + src.modTime().map(Instant::toString).orElse("")
                 + "\u0000" + src.version().orElse("");
-        WriteHints hints = hintsFor(from, to, src);
+        WriteHints hints = hintsFor(from, to, src).withPrecondition(pre);
         ResumableWriter.PartialWrite w = null;
         long offset = 0;
         Optional<String> token = journal.token(key);
@@ -406,12 +418,30 @@ final class Executor {
         return hints;
     }
 
+    /**
+     * What the written side must still hold when the new version goes in: the file the plan saw,
+     * or nothing. The target checks it at the last moment (a conditional request, or the file
+     * taken aside and compared), so an edit made while the content was on its way is kept; the
+     * early stat in {@link #unchangedSinceScan} only saves sending bytes that would be refused.
+     */
+    private WriteHints.Precondition preconditionFor(SyncAction.CopyFile c) {
+        if (!protect) {
+            return WriteHints.Precondition.NONE;
+        }
+        if (c.replaced().isEmpty()) {
+            return WriteHints.Precondition.absent();
+        }
+        Entry replaced = c.replaced().get();
+        // A directory in the way is deleted by an earlier stage of the same plan.
+        return replaced.isFile() ? WriteHints.Precondition.unchanged(replaced) : WriteHints.Precondition.NONE;
+    }
+
     private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
-            Set<HashAlgorithm> algs) throws IOException {
+            Set<HashAlgorithm> algs, WriteHints.Precondition pre) throws IOException {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
         if (rw.isPresent() && src.size() >= Math.max(options.resumableFrom(), rw.get().minimumResumableSize())) {
             // The journal keys a resumable write by the source's time: know it before the read.
-            return copyResumable(from, to, rw.get(), c, FileComparator.withDetails(from, src), path);
+            return copyResumable(from, to, rw.get(), c, FileComparator.withDetails(from, src), path, pre);
         }
         Optional<DescribedReader> describer = describedReader(from, src);
         DescribedReader.Read described = describer.isPresent() ? describer.get().openDescribed(path, 0) : null;
@@ -426,7 +456,7 @@ final class Executor {
         }
         WriteHints hints;
         try {
-            hints = hintsFor(from, to, src);
+            hints = hintsFor(from, to, src).withPrecondition(pre);
         } catch (IOException | RuntimeException e) {
             if (described != null) {
                 described.close();

@@ -7,6 +7,7 @@ import dev.ferry.api.Hasher;
 import dev.ferry.api.ModTimeSetter;
 import dev.ferry.api.SyncTarget;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -108,6 +109,35 @@ final class FileComparator {
             return Verdict.COPY_HASH;
         }
         return canTouch ? Verdict.TOUCH : Verdict.EQUAL;
+    }
+
+    /**
+     * Whether two files hold the same bytes, proven rather than guessed: by a hash in the common
+     * algorithm (listed, or asked of the targets' hashers), else by reading both and comparing.
+     * Size and time never suffice here.
+     */
+    boolean provenEqual(Entry src, Entry dst) throws IOException {
+        if (src.size() != dst.size()) {
+            return false;
+        }
+        Optional<Boolean> byHash = hashesEqual(src, dst, true);
+        if (byHash.isPresent()) {
+            return byHash.get();
+        }
+        try (InputStream x = source.open(src.path(), 0); InputStream y = destination.open(dst.path(), 0)) {
+            byte[] bx = new byte[64 * 1024];
+            byte[] by = new byte[64 * 1024];
+            while (true) {
+                int n = x.readNBytes(bx, 0, bx.length);
+                int m = y.readNBytes(by, 0, n == 0 ? 1 : n);
+                if (n != m || !java.util.Arrays.equals(bx, 0, n, by, 0, m)) {
+                    return false;
+                }
+                if (n == 0) {
+                    return true;
+                }
+            }
+        }
     }
 
     /**

@@ -20,8 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Lister {
 
-    /** One directory's listing. {@code complete} is false when something in it could not be listed. */
-    record Listing(Map<String, Entry> entries, boolean complete) {}
+    /**
+     * One directory's listing. {@code complete} is false when something in it could not be
+     * listed; {@code namesMissing} is true when a name in it could not be represented (see
+     * {@link ListingNotice.Reason#UNREPRESENTABLE_NAME}): then the absence of a name proves
+     * nothing there, and planners must not read it as a deletion.
+     */
+    record Listing(Map<String, Entry> entries, boolean complete, boolean namesMissing) {
+        /** A listing of a directory that is not there: empty, complete. */
+        static final Listing EMPTY = new Listing(Map.of(), true, false);
+    }
 
     private final SyncOptions options;
     private final Retrier retrier;
@@ -67,6 +75,7 @@ final class Lister {
     private Listing listOnce(SyncTarget target, SyncPath dir, String side) throws IOException {
         TreeMap<String, Entry> out = new TreeMap<>();
         boolean[] complete = {true};
+        boolean[] namesMissing = {false};
         target.list(dir, new ListingSink() {
             @Override
             public void entry(Entry e) {
@@ -92,6 +101,9 @@ final class Lister {
             @Override
             public void notice(ListingNotice notice) {
                 options.listener().notice(notice);
+                if (notice.reason() == ListingNotice.Reason.UNREPRESENTABLE_NAME) {
+                    namesMissing[0] = true;
+                }
                 if (notice.reason().isError()) {
                     failures.add(new SyncFailure(notice.location(), SyncFailure.Stage.LIST,
                             "not synced (" + side + "): " + notice.detail(), false));
@@ -101,6 +113,6 @@ final class Lister {
                 }
             }
         });
-        return new Listing(out, complete[0]);
+        return new Listing(out, complete[0], namesMissing[0]);
     }
 }

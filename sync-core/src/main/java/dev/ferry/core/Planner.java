@@ -75,7 +75,7 @@ final class Planner {
 
     SyncPlan plan() throws IOException {
         checkNotNested(source.description(), destination.description());
-        Map<String, Entry> sourceRoot;
+        Lister.Listing sourceRoot;
         try {
             sourceRoot = list(source, SyncPath.ROOT, true);
         } catch (NotFoundException e) {
@@ -84,24 +84,24 @@ final class Planner {
         if (sourceRoot == null) {
             throw new IOException("cannot list the source " + source.description() + ": " + failures.peek().message());
         }
-        Map<String, Entry> destinationRoot;
+        Lister.Listing destinationRoot;
         try {
             destinationRoot = list(destination, SyncPath.ROOT, false);
         } catch (NotFoundException e) {
-            destinationRoot = Map.of();
+            destinationRoot = Lister.Listing.EMPTY;
             makeDirs.add(new SyncAction.MakeDirectory(SyncPath.ROOT));
         }
         if (destinationRoot == null) {
             throw new IOException("cannot list the destination " + destination.description() + ": "
                     + failures.peek().message());
         }
-        Map<String, Entry> s = sourceRoot;
-        Map<String, Entry> d = destinationRoot;
+        Lister.Listing s = sourceRoot;
+        Lister.Listing d = destinationRoot;
         March.run(options.checkers(), m -> {
             march = m;
             return () -> merge(SyncPath.ROOT, s, d);
         });
-        return assemble(sourceRoot.isEmpty());
+        return assemble(sourceRoot.entries().isEmpty());
     }
 
     private void submit(March.Task task) {
@@ -110,7 +110,7 @@ final class Planner {
 
     /** Lists one side of a directory pair, then merges; {@code null} listing means it failed. */
     private void visit(SyncPath dir, boolean sourceExists, boolean destinationExists) throws IOException {
-        Map<String, Entry> s = Map.of();
+        Lister.Listing s = Lister.Listing.EMPTY;
         if (sourceExists) {
             try {
                 s = list(source, dir, true);
@@ -125,12 +125,12 @@ final class Planner {
                 return;
             }
         }
-        Map<String, Entry> d = Map.of();
+        Lister.Listing d = Lister.Listing.EMPTY;
         if (destinationExists) {
             try {
                 d = list(destination, dir, false);
             } catch (NotFoundException e) {
-                d = Map.of();
+                d = Lister.Listing.EMPTY;
             }
             if (d == null) {
                 keepWithAncestors(dir);
@@ -140,9 +140,9 @@ final class Planner {
         merge(dir, s, d);
     }
 
-    private void merge(SyncPath dir, Map<String, Entry> src, Map<String, Entry> dst) throws IOException {
-        Iterator<Map.Entry<String, Entry>> si = src.entrySet().iterator();
-        Iterator<Map.Entry<String, Entry>> di = dst.entrySet().iterator();
+    private void merge(SyncPath dir, Lister.Listing src, Lister.Listing dst) throws IOException {
+        Iterator<Map.Entry<String, Entry>> si = src.entries().entrySet().iterator();
+        Iterator<Map.Entry<String, Entry>> di = dst.entries().entrySet().iterator();
         Map.Entry<String, Entry> s = si.hasNext() ? si.next() : null;
         Map.Entry<String, Entry> d = di.hasNext() ? di.next() : null;
         while (s != null || d != null) {
@@ -155,7 +155,13 @@ final class Planner {
                 sourceOnly(s.getValue());
                 s = si.hasNext() ? si.next() : null;
             } else {
-                destinationOnly(dir, d.getValue());
+                if (src.namesMissing()) {
+                    // The source could not spell some names here: this may be one of them, so
+                    // its absence is not a reason to delete it.
+                    keepWithAncestors(dir);
+                } else {
+                    destinationOnly(dir, d.getValue());
+                }
                 d = di.hasNext() ? di.next() : null;
             }
         }
@@ -282,7 +288,7 @@ final class Planner {
     }
 
     /** Lists one side; {@code null} when it failed (recorded), counting source trouble. */
-    private Map<String, Entry> list(SyncTarget target, SyncPath dir, boolean isSource) throws IOException {
+    private Lister.Listing list(SyncTarget target, SyncPath dir, boolean isSource) throws IOException {
         Lister.Listing l = lister.list(target, dir, isSource ? "source" : "destination");
         if (l == null) {
             return null;
@@ -290,7 +296,7 @@ final class Planner {
         if (isSource && !l.complete()) {
             sourceErrors.incrementAndGet();
         }
-        return l.entries();
+        return l;
     }
 
     private SyncPlan assemble(boolean sourceEmpty) {
@@ -317,6 +323,9 @@ final class Planner {
             clashDeletes.stream().sorted(byPath).forEach(actions::add);
         }
         makeDirs.stream().sorted(byPath).forEach(actions::add);
+        if (withheld == null) {
+            trackRenames().stream().sorted(byPath).forEach(actions::add);
+        }
         copies.stream().sorted(byPath).forEach(actions::add);
         if (withheld == null) {
             fileDeletes.stream().sorted(byPath).forEach(actions::add);
@@ -330,6 +339,35 @@ final class Planner {
         options.listener().scanProgress(lister.seen());
         return new SyncPlan(options.mode(), source.description(), destination.description(), actions,
                 unchanged.get(), new ArrayList<>(failures), Optional.ofNullable(withheld));
+    }
+
+    /**
+     * With {@link SyncOptions#trackRenames()}: a file new on the source whose content is proven
+     * to be a file the mirror would delete on the destination becomes a move of that file there
+     * (server-side, where the destination has it), instead of a delete and a fresh copy. Takes the
+     * pairs out of {@code copies} and {@code fileDeletes}.
+     */
+    private List<SyncAction.MoveFile> trackRenames() {
+        if (!options.trackRenames() || destination.ability(dev.ferry.api.ServerSideMove.class).isEmpty()
+                || fileDeletes.isEmpty()) {
+            return List.of();
+        }
+        List<SyncAction.CopyFile> created = new ArrayList<>();
+        for (SyncAction c : copies) {
+            if (c.kind() == SyncAction.Kind.COPY && ((SyncAction.CopyFile) c).reason() == SyncAction.Reason.MISSING) {
+                created.add((SyncAction.CopyFile) c);
+            }
+        }
+        Renames.Proof proof = options.renameEvidence() == RenameEvidence.MODTIME
+                ? (newFile, oldFile) -> comparator.compare(newFile, oldFile) == FileComparator.Verdict.EQUAL
+                : comparator::provenEqual;
+        List<SyncAction.MoveFile> moves = new ArrayList<>();
+        for (Renames.Match m : Renames.match(created, new ArrayList<>(fileDeletes), proof, failures)) {
+            copies.remove(m.created());
+            fileDeletes.remove(m.deleted());
+            moves.add(new SyncAction.MoveFile(m.deleted().destination(), m.created().path(), SyncAction.Side.DESTINATION));
+        }
+        return moves;
     }
 
     /**

@@ -2,12 +2,17 @@ package dev.ferry.core;
 
 import dev.ferry.api.Entry;
 import dev.ferry.api.SyncPath;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
  * One step of a {@link SyncPlan}: a value you can print, filter or count before anything runs.
  * Every action changes one side: in a one-way run always the destination, in a two-way run
  * either.
+ *
+ * <p>Each action says what {@linkplain #kind() kind} it is (for counting, naming and the order of
+ * stages) and {@linkplain #accept dispatches} to a {@link Visitor}, so no caller needs an
+ * {@code instanceof} ladder.
  */
 public sealed interface SyncAction {
 
@@ -16,6 +21,89 @@ public sealed interface SyncAction {
 
     /** The side this action changes. */
     Side side();
+
+    /** What kind of step this is. */
+    Kind kind();
+
+    /** Calls the visitor's method for this action's type. */
+    <R> R accept(Visitor<R> visitor) throws IOException;
+
+    /** The kinds of action, with the words reports use for them. */
+    enum Kind {
+        /** {@link MakeDirectory}. */
+        MAKE_DIRECTORY("mkdir", "created"),
+        /** {@link CopyFile}. */
+        COPY("copy", "copied"),
+        /** {@link UpdateModTime}. */
+        SET_TIME("touch", "touched"),
+        /** {@link MoveFile}. */
+        MOVE("move", "moved"),
+        /** {@link DeleteFile}. */
+        DELETE_FILE("delete", "deleted"),
+        /** {@link DeleteDirectory}. */
+        DELETE_DIRECTORY("rmdir", "deleted");
+
+        private final String verb;
+        private final String done;
+
+        Kind(String verb, String done) {
+            this.verb = verb;
+            this.done = done;
+        }
+
+        /** The imperative word ({@code copy}, {@code rmdir}), as in dry runs and JSON. */
+        public String verb() {
+            return verb;
+        }
+
+        /** The past form ({@code copied}), as in {@code -v} lines. */
+        public String done() {
+            return done;
+        }
+
+        /** Whether this removes something. */
+        public boolean isDeletion() {
+            return this == DELETE_FILE || this == DELETE_DIRECTORY;
+        }
+    }
+
+    /**
+     * One method per action type.
+     *
+     * @param <R> what a visit returns
+     */
+    interface Visitor<R> {
+        /** A directory to create. */
+        R makeDirectory(MakeDirectory a) throws IOException;
+
+        /** A file to copy. */
+        R copy(CopyFile a) throws IOException;
+
+        /** A time to set. */
+        R setTime(UpdateModTime a) throws IOException;
+
+        /** A file to move. */
+        R move(MoveFile a) throws IOException;
+
+        /** A file to delete. */
+        R deleteFile(DeleteFile a) throws IOException;
+
+        /** A directory to delete. */
+        R deleteDirectory(DeleteDirectory a) throws IOException;
+    }
+
+    /**
+     * The stage an action runs in: consecutive actions of one stage run in parallel, a stage
+     * starts when the one before has finished. A time update runs with the copies; directories
+     * are deleted one depth at a time, deepest first (the planner orders them so).
+     */
+    default String stage() {
+        return switch (kind()) {
+            case SET_TIME, COPY -> "copy";
+            case DELETE_DIRECTORY -> "rmdir" + path().depth();
+            default -> kind().name();
+        };
+    }
 
     /** One of the two targets of a run. */
     enum Side {
@@ -55,6 +143,16 @@ public sealed interface SyncAction {
 
     /** Create a directory. */
     record MakeDirectory(SyncPath path, Side side) implements SyncAction {
+        @Override
+        public Kind kind() {
+            return Kind.MAKE_DIRECTORY;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.makeDirectory(this);
+        }
+
         /** On the destination. */
         public MakeDirectory(SyncPath path) {
             this(path, Side.DESTINATION);
@@ -70,6 +168,16 @@ public sealed interface SyncAction {
      * @param side the side written to
      */
     record CopyFile(Entry source, Optional<Entry> replaced, Reason reason, Side side) implements SyncAction {
+        @Override
+        public Kind kind() {
+            return Kind.COPY;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.copy(this);
+        }
+
         /** To the destination. */
         public CopyFile(Entry source, Optional<Entry> replaced, Reason reason) {
             this(source, replaced, reason, Side.DESTINATION);
@@ -83,6 +191,16 @@ public sealed interface SyncAction {
 
     /** Content is equal but the time differs: set the time on {@code side} only. */
     record UpdateModTime(Entry source, Entry destination, Side side) implements SyncAction {
+        @Override
+        public Kind kind() {
+            return Kind.SET_TIME;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.setTime(this);
+        }
+
         /** On the destination. */
         public UpdateModTime(Entry source, Entry destination) {
             this(source, destination, Side.DESTINATION);
@@ -96,6 +214,16 @@ public sealed interface SyncAction {
 
     /** Delete a file from {@code side}. */
     record DeleteFile(Entry destination, Side side) implements SyncAction {
+        @Override
+        public Kind kind() {
+            return Kind.DELETE_FILE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.deleteFile(this);
+        }
+
         /** From the destination. */
         public DeleteFile(Entry destination) {
             this(destination, Side.DESTINATION);
@@ -109,6 +237,16 @@ public sealed interface SyncAction {
 
     /** Delete a directory from {@code side}, after its contents. */
     record DeleteDirectory(SyncPath path, Side side) implements SyncAction {
+        @Override
+        public Kind kind() {
+            return Kind.DELETE_DIRECTORY;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.deleteDirectory(this);
+        }
+
         /** From the destination. */
         public DeleteDirectory(SyncPath path) {
             this(path, Side.DESTINATION);
@@ -124,6 +262,16 @@ public sealed interface SyncAction {
      * @param side the side it is on
      */
     record MoveFile(Entry file, SyncPath to, Side side) implements SyncAction {
+        @Override
+        public Kind kind() {
+            return Kind.MOVE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.move(this);
+        }
+
         @Override
         public SyncPath path() {
             return to;

@@ -35,6 +35,14 @@ import java.util.Optional;
  * @param resumableFrom files of at least this many bytes go through a target's resumable
  *     writes (where it has them) and are journaled, so a run killed half-way is continued by the
  *     next instead of started over (default 8 MiB; {@link Long#MAX_VALUE} turns it off)
+ * @param protectChanges one-way: replace or create a destination file only while it is still as
+ *     the scan saw it, checked by the target at the moment the new version is put in place (a
+ *     user's edit during the transfer is kept and reported). Two-way runs always do this. Off by
+ *     default for one-way runs: on FTP it costs a few round trips per replaced file
+ * @param trackRenames one-way: a file that moved on the source is moved on the destination (a
+ *     server-side move where the destination has one) instead of deleted and copied again
+ *     (rclone's {@code --track-renames}); needs mirror mode
+ * @param renameEvidence what proves a rename, in one-way tracking and in two-way runs
  */
 public record SyncOptions(
         SyncMode mode,
@@ -54,7 +62,10 @@ public record SyncOptions(
         ConflictPolicy conflictPolicy,
         int maxConflictCopies,
         Optional<java.nio.file.Path> stateDirectory,
-        long resumableFrom) {
+        long resumableFrom,
+        boolean protectChanges,
+        boolean trackRenames,
+        RenameEvidence renameEvidence) {
 
     /** Validates. */
     public SyncOptions {
@@ -67,6 +78,10 @@ public record SyncOptions(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(conflictPolicy, "conflictPolicy");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(renameEvidence, "renameEvidence");
+        if (trackRenames && mode != SyncMode.MIRROR) {
+            throw new IllegalArgumentException("tracking renames needs mirror mode (a copy never deletes the old path)");
+        }
         if (maxConflictCopies < 1) {
             throw new IllegalArgumentException("maxConflictCopies must be at least 1");
         }
@@ -123,6 +138,9 @@ public record SyncOptions(
         b.maxConflictCopies = maxConflictCopies;
         b.stateDirectory = stateDirectory.orElse(null);
         b.resumableFrom = resumableFrom;
+        b.protectChanges = protectChanges;
+        b.trackRenames = trackRenames;
+        b.renameEvidence = renameEvidence;
         return b;
     }
 
@@ -137,6 +155,9 @@ public record SyncOptions(
         private long maxDelete = -1;
         private int maxDeletePercent = 100;
         private boolean verify = true;
+        private boolean protectChanges;
+        private boolean trackRenames;
+        private RenameEvidence renameEvidence = RenameEvidence.HASH;
         private long bandwidthLimit;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean createEmptyDirectories = true;
@@ -257,11 +278,30 @@ public record SyncOptions(
             return this;
         }
 
+        /** One-way: replace a destination file only while it is as the scan saw it. */
+        public Builder protectChanges(boolean protect) {
+            this.protectChanges = protect;
+            return this;
+        }
+
+        /** One-way mirror: carry a source rename out as a move on the destination. */
+        public Builder trackRenames(boolean track) {
+            this.trackRenames = track;
+            return this;
+        }
+
+        /** What proves a rename. */
+        public Builder renameEvidence(RenameEvidence evidence) {
+            this.renameEvidence = evidence;
+            return this;
+        }
+
         /** The options. */
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
-                    clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom);
+                    clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom,
+                    protectChanges, trackRenames, renameEvidence);
         }
     }
 }

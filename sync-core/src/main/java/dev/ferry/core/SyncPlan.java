@@ -34,13 +34,13 @@ public record SyncPlan(
 
     /** Number of files to copy. */
     public long filesToCopy() {
-        return actions.stream().filter(a -> a instanceof SyncAction.CopyFile).count();
+        return actions.stream().filter(a -> a.kind() == SyncAction.Kind.COPY).count();
     }
 
     /** Bytes to copy. */
     public long bytesToCopy() {
         return actions.stream()
-                .filter(a -> a instanceof SyncAction.CopyFile)
+                .filter(a -> a.kind() == SyncAction.Kind.COPY)
                 .mapToLong(a -> ((SyncAction.CopyFile) a).source().size())
                 .sum();
     }
@@ -48,7 +48,7 @@ public record SyncPlan(
     /** Number of files and directories to delete. */
     public long deletions() {
         return actions.stream()
-                .filter(a -> a instanceof SyncAction.DeleteFile || a instanceof SyncAction.DeleteDirectory)
+                .filter(a -> a.kind().isDeletion())
                 .count();
     }
 

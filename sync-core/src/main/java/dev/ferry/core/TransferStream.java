@@ -25,6 +25,8 @@ final class TransferStream extends FilterInputStream {
 
     /** Bytes per in-kernel copy call: progress and the bandwidth limit act at this grain. */
     private static final long KERNEL_CHUNK = 8L << 20;
+    /** Bytes per read or kernel copy call under a bandwidth limit. */
+    private static final int LIMITED_CHUNK = 64 * 1024;
 
     private final long expected;
     private final String path;
@@ -59,7 +61,7 @@ final class TransferStream extends FilterInputStream {
         }
         if (limiter != null) {
             // Reserve before reading so one huge read can't overshoot the limit by much.
-            len = Math.min(len, 64 * 1024);
+            len = Math.min(len, LIMITED_CHUNK);
             limiter.acquire(len);
         }
         int n = super.read(b, off, len);
@@ -95,8 +97,11 @@ final class TransferStream extends FilterInputStream {
         FileChannel from = fis.getChannel();
         FileChannel to = fos.getChannel();
         long start = from.position();
+        // Under a bandwidth limit the grain is the read path's 64 KiB: the limiter waits for a
+        // chunk's start, so one 8 MiB chunk would go out at full speed.
+        long grain = limiter != null ? LIMITED_CHUNK : KERNEL_CHUNK;
         while (count < expected) {
-            long chunk = Math.min(expected - count, KERNEL_CHUNK);
+            long chunk = Math.min(expected - count, grain);
             if (limiter != null) {
                 limiter.acquire((int) chunk);
             }

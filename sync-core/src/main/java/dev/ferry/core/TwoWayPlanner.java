@@ -5,14 +5,13 @@ import dev.ferry.api.EntryKind;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
+import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.core.SyncAction.Side;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,9 +51,6 @@ final class TwoWayPlanner {
      */
     record Result(SyncPlan plan, List<StateRecord> remember, List<SyncPath> forget, Map<SyncPath, Entry> renames) {}
 
-    private static final DateTimeFormatter CONFLICT_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     private final SyncTarget a;
     private final SyncTarget b;
     private final SyncOptions options;
@@ -73,6 +69,8 @@ final class TwoWayPlanner {
     private final Queue<SyncPath> forget = new ConcurrentLinkedQueue<>();
     private final Set<SyncPath> keptOnA = ConcurrentHashMap.newKeySet();
     private final Set<SyncPath> keptOnB = ConcurrentHashMap.newKeySet();
+    /** Conflict names given out in this run (keys as the lister folds them). */
+    private final Set<SyncPath> conflictNamesTaken = ConcurrentHashMap.newKeySet();
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicInteger errorsOnA = new AtomicInteger();
     private final AtomicInteger errorsOnB = new AtomicInteger();
@@ -111,7 +109,7 @@ final class TwoWayPlanner {
         }
         March.run(options.checkers(), m -> {
             march = m;
-            return () -> merge(SyncPath.ROOT, rootA.entries(), rootB.entries());
+            return () -> merge(SyncPath.ROOT, rootA, rootB);
         });
         return assemble(rootA.entries().isEmpty(), rootB.entries().isEmpty());
     }
@@ -121,13 +119,13 @@ final class TwoWayPlanner {
         try {
             return lister.list(t, SyncPath.ROOT, side);
         } catch (NotFoundException e) {
-            return new Lister.Listing(Map.of(), true);
+            return Lister.Listing.EMPTY;
         }
     }
 
     private void visit(SyncPath dir, boolean onA, boolean onB) throws IOException {
-        Map<String, Entry> la = Map.of();
-        Map<String, Entry> lb = Map.of();
+        Lister.Listing la = Lister.Listing.EMPTY;
+        Lister.Listing lb = Lister.Listing.EMPTY;
         if (onA) {
             la = listOrNull(a, dir, "source", errorsOnA);
             if (la == null) {
@@ -145,7 +143,7 @@ final class TwoWayPlanner {
         merge(dir, la, lb);
     }
 
-    private Map<String, Entry> listOrNull(SyncTarget t, SyncPath dir, String side, AtomicInteger errors)
+    private Lister.Listing listOrNull(SyncTarget t, SyncPath dir, String side, AtomicInteger errors)
             throws IOException {
         Lister.Listing l;
         try {
@@ -158,10 +156,12 @@ final class TwoWayPlanner {
         if (l == null || !l.complete()) {
             errors.incrementAndGet();
         }
-        return l == null ? null : l.entries();
+        return l;
     }
 
-    private void merge(SyncPath dir, Map<String, Entry> la, Map<String, Entry> lb) throws IOException {
+    private void merge(SyncPath dir, Lister.Listing listingA, Lister.Listing listingB) throws IOException {
+        Map<String, Entry> la = listingA.entries();
+        Map<String, Entry> lb = listingB.entries();
         Map<String, StateRecord> ls = new TreeMap<>();
         for (Map.Entry<SyncPath, StateRecord> e : state.tailMap(dir, false).entrySet()) {
             SyncPath p = e.getKey();
@@ -176,7 +176,15 @@ final class TwoWayPlanner {
         names.addAll(lb.keySet());
         names.addAll(ls.keySet());
         for (String name : names) {
-            decide(dir, la.get(name), lb.get(name), ls.get(name), la, lb);
+            Entry ea = la.get(name);
+            Entry eb = lb.get(name);
+            if (ea == null && listingA.namesMissing() || eb == null && listingB.namesMissing()) {
+                // A side could not spell some names here: that this one is missing proves
+                // nothing (it may be one of them), so it is neither deleted nor copied back.
+                keep(dir);
+                continue;
+            }
+            decide(dir, ea, eb, ls.get(name), la, lb);
         }
     }
 
@@ -338,7 +346,14 @@ final class TwoWayPlanner {
             copy(win, Optional.of(lose), SyncAction.Reason.CONFLICT_WINNER, loser);
             return;
         }
-        SyncPath conflictPath = conflictName(lose.path(), sideId(loser == Side.SOURCE ? a : b));
+        Map<String, Entry> loserListing = loser == Side.SOURCE ? la : lb;
+        if (alreadyKept(lose, loserListing)) {
+            // An earlier run kept this very version aside and stopped before the winner came in
+            // (a crash, a failed copy): the winner replaces it; the kept copy travels on its own.
+            copy(win, Optional.of(lose), SyncAction.Reason.CONFLICT_WINNER, loser);
+            return;
+        }
+        SyncPath conflictPath = conflictName(lose.path(), sideId(loser == Side.SOURCE ? a : b), la, lb);
         moves.add(new SyncAction.MoveFile(lose, conflictPath, loser));
         copy(win, Optional.empty(), SyncAction.Reason.CONFLICT_WINNER, loser);
         copy(lose.withPath(conflictPath), Optional.empty(), SyncAction.Reason.MISSING, winner);
@@ -346,9 +361,27 @@ final class TwoWayPlanner {
         pruneConflictCopies(lose.path(), lb, Side.DESTINATION);
     }
 
+    /**
+     * Whether the losing version already has a conflict copy beside it: same size and same
+     * modification time under one of its conflict names.
+     */
+    private static boolean alreadyKept(Entry lose, Map<String, Entry> listing) {
+        if (lose.modTime().isEmpty()) {
+            return false;
+        }
+        Pattern p = ConflictNames.pattern(lose.path().name());
+        for (Entry e : listing.values()) {
+            if (e.isFile() && e.size() == lose.size() && e.modTime().equals(lose.modTime())
+                    && p.matcher(e.path().name()).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Keeps at most maxConflictCopies of one file's conflict copies on a side: the oldest go (by name, which starts with the time). */
     private void pruneConflictCopies(SyncPath original, Map<String, Entry> listing, Side side) {
-        Pattern p = conflictPattern(original.name());
+        Pattern p = ConflictNames.pattern(original.name());
         List<Entry> existing = new ArrayList<>();
         for (Entry e : listing.values()) {
             if (e.isFile() && p.matcher(e.path().name()).matches()) {
@@ -360,7 +393,12 @@ final class TwoWayPlanner {
         if (excess <= 0) {
             return;
         }
-        existing.sort(Comparator.comparing(e -> e.path().name()));
+        // Oldest first: by the time in the name, then by the counter a same-second copy got.
+        existing.sort(Comparator.comparing((Entry e) -> p.matcher(e.path().name()).replaceFirst("$2"))
+                .thenComparingInt(e -> {
+                    java.util.regex.Matcher m = p.matcher(e.path().name());
+                    return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3).substring(1)) : 1;
+                }));
         for (int i = 0; i < excess && i < existing.size(); i++) {
             fileDeletes.add(new SyncAction.DeleteFile(existing.get(i), side));
         }
@@ -377,20 +415,19 @@ final class TwoWayPlanner {
         return c >= 0 ? Side.SOURCE : Side.DESTINATION;
     }
 
-    /** {@code name.sync-conflict-YYYYMMDD-HHMMSS-<id>.ext}, Syncthing's naming. */
-    SyncPath conflictName(SyncPath path, String id) {
-        String name = path.name();
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        return path.parent().child(base + ".sync-conflict-" + CONFLICT_TIME.format(now) + "-" + id + ext);
-    }
-
-    static Pattern conflictPattern(String name) {
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        return Pattern.compile(Pattern.quote(base) + "\\.sync-conflict-\\d{8}-\\d{6}-[A-Z0-9]{7}" + Pattern.quote(ext));
+    /**
+     * {@code name.sync-conflict-YYYYMMDD-HHMMSS-<id>.ext}, Syncthing's naming, made unique: a
+     * name either side lists, or another conflict of this run took, gets a counter, so a second
+     * conflict within the same second never overwrites the first one's copy.
+     */
+    private SyncPath conflictName(SyncPath path, String id, Map<String, Entry> la, Map<String, Entry> lb) {
+        SyncPath dir = path.parent();
+        String name = ConflictNames.name(path.name(), now, id, n -> {
+            String k = lister.key(n);
+            return la.containsKey(k) || lb.containsKey(k) || conflictNamesTaken.contains(dir.child(k));
+        });
+        conflictNamesTaken.add(dir.child(lister.key(name)));
+        return dir.child(name);
     }
 
     /** Seven characters naming a side, stable across runs (Syncthing uses the device's short ID). */
@@ -461,10 +498,13 @@ final class TwoWayPlanner {
     }
 
     /**
-     * A file deleted on one side at one path and new there at another, with the very size and
-     * time (or hash) the state remembers for the old path, was renamed: where the other side can
-     * move files, it is moved there instead of copied and deleted. Changes {@code moves},
-     * {@code copies} and {@code deletes} in place.
+     * A file deleted on one side at one path and new there at another is a rename when the new
+     * file is proven to be the old one (see {@link Renames}): where the other side can move
+     * files, the old file there is moved instead of copied again and deleted. The proof compares
+     * the new file with the old file as it still is on the other side, by hash or content (or,
+     * with {@link RenameEvidence#MODTIME}, the new file's size and time with what the state
+     * remembers of the deleted one). Changes {@code moves}, {@code copies} and {@code deletes}
+     * in place.
      */
     private Map<SyncPath, Entry> detectRenames(List<SyncAction> deletes) {
         Map<SyncPath, Entry> renames = new java.util.HashMap<>();
@@ -473,45 +513,47 @@ final class TwoWayPlanner {
             if (target.ability(dev.ferry.api.ServerSideMove.class).isEmpty()) {
                 continue;
             }
-            // Deleted here because gone on the other side, keyed by what the other side had.
-            Map<String, SyncAction.DeleteFile> gone = new java.util.HashMap<>();
+            // Deleted on this side because gone on the other, and new on the other side.
+            List<SyncAction.DeleteFile> gone = new ArrayList<>();
             for (SyncAction d : deletes) {
-                if (d.side() == side && d instanceof SyncAction.DeleteFile df) {
-                    StateRecord s = state.get(df.path());
-                    if (s != null) {
-                        String key = fingerprint(side == Side.SOURCE ? s.b() : s.a());
-                        if (key != null) {
-                            gone.putIfAbsent(key, df);
-                        }
-                    }
+                if (d.side() == side && d.kind() == SyncAction.Kind.DELETE_FILE && state.containsKey(d.path())) {
+                    gone.add((SyncAction.DeleteFile) d);
                 }
             }
             if (gone.isEmpty()) {
                 continue;
             }
-            for (SyncAction c : new ArrayList<>(copies)) {
-                if (!(c instanceof SyncAction.CopyFile cf) || cf.side() != side || cf.reason() != SyncAction.Reason.MISSING
-                        || cf.replaced().isPresent()) {
-                    continue;
+            List<SyncAction.CopyFile> created = new ArrayList<>();
+            for (SyncAction c : copies) {
+                if (c.side() == side && c.kind() == SyncAction.Kind.COPY) {
+                    SyncAction.CopyFile cf = (SyncAction.CopyFile) c;
+                    if (cf.reason() == SyncAction.Reason.MISSING && cf.replaced().isEmpty()) {
+                        created.add(cf);
+                    }
                 }
-                String key = fingerprint(StateRecord.Snapshot.of(cf.source()));
-                SyncAction.DeleteFile df = key == null ? null : gone.remove(key);
-                if (df != null) {
-                    copies.remove(cf);
-                    deletes.remove(df);
-                    moves.add(new SyncAction.MoveFile(df.destination(), cf.path(), side));
-                    renames.put(cf.path(), cf.source());
+            }
+            Renames.Proof proof = (newFile, oldFile) -> {
+                if (options.renameEvidence() == RenameEvidence.MODTIME) {
+                    StateRecord s = state.get(oldFile.path());
+                    String was = fingerprint(side == Side.SOURCE ? s.b() : s.a());
+                    return was != null && was.equals(fingerprint(StateRecord.Snapshot.of(newFile)));
                 }
+                // byContent compares an entry of A with one of B, in that order.
+                return side == Side.DESTINATION ? byContent.provenEqual(newFile, oldFile)
+                        : byContent.provenEqual(oldFile, newFile);
+            };
+            for (Renames.Match m : Renames.match(created, gone, proof, failures)) {
+                copies.remove(m.created());
+                deletes.remove(m.deleted());
+                moves.add(new SyncAction.MoveFile(m.deleted().destination(), m.created().path(), side));
+                renames.put(m.created().path(), m.created().source());
             }
         }
         return renames;
     }
 
-    /** What identifies content across a rename: size and exact time, or size and a hash. */
+    /** Size and exact time, for {@link RenameEvidence#MODTIME}; null without a time. */
     private static String fingerprint(StateRecord.Snapshot s) {
-        if (!s.hashes().isEmpty()) {
-            return s.size() + "#" + new TreeMap<>(s.hashes());
-        }
         return s.nanos() < 0 ? null : s.size() + "@" + s.seconds() + "." + s.nanos();
     }
 

@@ -57,6 +57,15 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
      */
     boolean hidesTimes;
     final AtomicInteger stats = new AtomicInteger();
+    /** Runs inside every write, after the content was read and before it is published. */
+    volatile Runnable beforePublish;
+    /** The precondition of every write, in order. */
+    final java.util.List<WriteHints.Precondition> preconditions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Names this target cannot spell (as a JVM under the POSIX locale cannot spell {@code café}):
+     * listed as an {@code UNREPRESENTABLE_NAME} notice, never as an entry.
+     */
+    final java.util.Set<String> unspellable = ConcurrentHashMap.newKeySet();
     final AtomicInteger describedReads = new AtomicInteger();
     private final Map<SyncPath, String> etags = new ConcurrentHashMap<>();
     private final AtomicInteger etagCounter = new AtomicInteger();
@@ -143,6 +152,11 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
             if (!e.getKey().parent().equals(directory) || e.getKey().isRoot()) {
                 continue;
             }
+            if (unspellable.contains(e.getKey().name())) {
+                sink.notice(dev.ferry.api.ListingNotice.unrepresentableName(directory,
+                        e.getKey().name().replaceAll("[^\\x00-\\x7f]", "\uFFFD"), "cannot be spelled here"));
+                continue;
+            }
             Entry full = toEntry(e.getKey(), e.getValue());
             if (hidesTimes && full.isFile()) {
                 full = Entry.file(full.path(), full.size()).version(full.version().orElseThrow()).build();
@@ -197,9 +211,18 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
         if (hints.size() >= 0 && hints.size() != data.length) {
             throw new PermanentSyncException("size mismatch");
         }
+        Runnable hook = beforePublish;
+        if (hook != null) {
+            hook.run(); // someone writes the path while our content was on its way
+        }
         Node old = nodes.get(path);
         if (old != null && old.dir) {
             throw new PermanentSyncException("a directory is in the way: " + path);
+        }
+        preconditions.add(hints.precondition());
+        Optional<Entry> now = old == null ? Optional.empty() : Optional.of(toEntry(path, old));
+        if (!hints.precondition().matches(now)) {
+            throw new dev.ferry.api.PreconditionFailedException(path + " changed while it was written; kept as it is");
         }
         mkdirs(path.parent());
         if (stampsWrites) {

@@ -30,22 +30,30 @@ public final class ConflictNames {
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
-        String stem = base + ".sync-conflict-" + TIME.format(when) + "-" + id;
-        String candidate = TemporaryNames.truncateUtf8(stem, TemporaryNames.MAX_NAME_BYTES - utf8(ext)) + ext;
+        String mark = ".sync-conflict-" + TIME.format(when) + "-" + id;
+        String candidate = fit(base, mark, "", ext);
         for (int n = 2; taken.test(candidate); n++) {
-            String suffix = "-" + n;
-            candidate = TemporaryNames.truncateUtf8(stem, TemporaryNames.MAX_NAME_BYTES - utf8(ext) - suffix.length())
-                    + suffix + ext;
+            candidate = fit(base, mark, "-" + n, ext);
         }
         return candidate;
     }
 
-    /** Matches every conflict name {@link #name} gives for {@code name}, counters included. */
+    /** Shortens the base, never the mark, so a long name still fits in 255 bytes and stays recognisable. */
+    private static String fit(String base, String mark, String counter, String ext) {
+        int room = TemporaryNames.MAX_NAME_BYTES - utf8(mark) - utf8(counter) - utf8(ext);
+        return TemporaryNames.truncateUtf8(base, Math.max(1, room)) + mark + counter + ext;
+    }
+
+    /**
+     * Matches every conflict name {@link #name} gives for {@code name}, counters included. Group 1
+     * is the part before the stamp, group 2 the stamp ({@code YYYYMMDD-HHMMSS}), group 3 the
+     * counter with its dash, if any.
+     */
     public static Pattern pattern(String name) {
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
-        return Pattern.compile(Pattern.quote(base) + "\\.sync-conflict-\\d{8}-\\d{6}-[A-Z0-9]{7}(-\\d+)?"
+        return Pattern.compile("(" + Pattern.quote(base) + ")\\.sync-conflict-(\\d{8}-\\d{6})-[A-Z0-9]{7}(-\\d+)?"
                 + Pattern.quote(ext));
     }
 
