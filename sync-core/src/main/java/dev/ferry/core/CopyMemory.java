@@ -40,11 +40,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * half-way remembers what it did. A record can only ever say "these two were in step": one
  * lost or stale costs a copy (or a stat), never a missed change.
  */
-final class CopyMemory {
+final class CopyMemory implements RunMemory {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopyMemory.class);
 
     private final StateStore store;
+    private SyncTarget source;
+    private SyncTarget destination;
+    private SyncOptions options;
+    private boolean readOnly;
     private final Queue<StateRecord> confirmed = new ConcurrentLinkedQueue<>();
     private final Set<SyncPath> seen = ConcurrentHashMap.newKeySet();
 
@@ -61,6 +65,48 @@ final class CopyMemory {
         Capabilities d = destination.capabilities();
         return options.mode() != SyncMode.TWO_WAY && options.compare() == CompareMode.SIZE_AND_MODTIME
                 && !(s.keepsModTime() && d.keepsModTime() && s.listsModTimes() && d.listsModTimes());
+    }
+
+    /** The memory of the pair {@code source -> destination}, for a run (or a dry run) with these options. */
+    static CopyMemory open(SyncTarget source, SyncTarget destination, SyncOptions options, StateLayout layout,
+            boolean readOnly) throws IOException {
+        CopyMemory m = load(layout.pairFile(source.description(), destination.description(), ".copies"));
+        m.source = source;
+        m.destination = destination;
+        m.options = options;
+        m.readOnly = readOnly;
+        return m;
+    }
+
+    /**
+     * Plans with the memory. No lock, unlike two-way: runs that overlap (a job's syncNow during
+     * its regular run) can at worst lose each other's notes, and a note lost only costs one more
+     * copy later. A dry run is judged by the memory but leaves it as it was.
+     */
+    @Override
+    public SyncPlan plan(Retrier retrier) throws IOException {
+        SyncPlan plan = new Planner(source, destination, options, retrier, this).plan();
+        if (!readOnly) {
+            planned();
+        }
+        return plan;
+    }
+
+    @Override
+    public boolean guardsChanges() {
+        return false;
+    }
+
+    @Override
+    public void finish(SyncPlan plan) throws IOException {
+        if (!readOnly && !plan.actions().isEmpty()) {
+            store.save();
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held: no lock (see plan)
     }
 
     /**
@@ -127,19 +173,15 @@ final class CopyMemory {
         confirmed.clear();
     }
 
-    /** An executor observer that remembers every finished copy (journaled at once). */
-    Executor.Observer observer() {
+    /** Remembers every finished copy (journaled at once) and forgets every deleted file. */
+    @Override
+    public Executor.Observer observer() {
         return (action, result) -> {
-            if (action instanceof SyncAction.CopyFile c && result.isPresent()) {
-                store.put(StateRecord.of(c.source(), result.get()));
-            } else if (action instanceof SyncAction.DeleteFile d) {
-                store.remove(d.path());
+            if (action.kind() == SyncAction.Kind.COPY && result.isPresent()) {
+                store.put(StateRecord.of(((SyncAction.CopyFile) action).source(), result.get()));
+            } else if (action.kind() == SyncAction.Kind.DELETE_FILE) {
+                store.remove(action.path());
             }
         };
-    }
-
-    /** Writes the memory whole (after the run's copies). */
-    void save() throws IOException {
-        store.save();
     }
 }

@@ -15,7 +15,6 @@ import dev.ferry.api.WantsHashes;
 import dev.ferry.api.WriteHints;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +56,7 @@ final class Executor {
     private final RateLimiter limiter;
     private final Observer observer;
     private final boolean guardChanges;
+    private final StateLayout layout;
     /** Whether writes carry a precondition: the file must still be as the scan saw it. */
     private final boolean protect;
 
@@ -69,16 +69,13 @@ final class Executor {
     private final AtomicLong dirsCreated = new AtomicLong();
     private final AtomicLong dirsDeleted = new AtomicLong();
 
-    Executor(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier) {
-        this(source, destination, options, retrier, (a, r) -> { }, false);
-    }
-
     /**
      * @param guardChanges whether to look at a file again before replacing or deleting it, and
      *     leave it alone if it changed since the scan (two-way: someone may be editing it now)
      */
     Executor(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier, Observer observer,
-            boolean guardChanges) {
+            boolean guardChanges, StateLayout layout) {
+        this.layout = layout;
         this.source = source;
         this.destination = destination;
         this.options = options;
@@ -329,8 +326,7 @@ final class Executor {
     private TransferJournal journal(SyncTarget to) throws IOException {
         TransferJournal j = journals.get(to);
         if (j == null) {
-            Path dir = options.stateDirectory().orElseGet(Sync::defaultStateDirectory).resolve("transfers");
-            j = TransferJournal.open(dir.resolve(Sync.hashName(to.description()) + ".journal"));
+            j = TransferJournal.open(layout.transferJournal(to.description()));
             TransferJournal raced = journals.putIfAbsent(to, j);
             if (raced != null) {
                 j = raced;
