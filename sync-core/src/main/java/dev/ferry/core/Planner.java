@@ -10,22 +10,17 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Scans both sides and builds the plan. Walks the two trees directory by directory, listing each
- * directory pair on one of {@code checkers} threads and merging the two listings by name, the
- * way rclone's march does: memory grows with the largest directory and the plan, never with a
- * whole tree's listing held twice.
+ * Plans a one-way run: walks both trees ({@link TreeWalk}) and decides, name by name, what the
+ * destination needs: a copy, a time update, a deletion (mirror), a directory.
  */
 final class Planner {
 
@@ -48,11 +43,10 @@ final class Planner {
     private final Queue<SyncAction> replacingCopies = new ConcurrentLinkedQueue<>();
     private final Set<SyncPath> keptDirs = ConcurrentHashMap.newKeySet();
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger sourceErrors = new AtomicInteger();
     private final AtomicLong destinationFiles = new AtomicLong();
     private final AtomicLong unchanged = new AtomicLong();
     private final Lister lister;
-    private March march;
+    private final TreeWalk<Void> walk;
 
     Planner(SyncTarget source, SyncTarget destination, SyncOptions options, Retrier retrier) {
         this(source, destination, options, retrier, null);
@@ -71,13 +65,14 @@ final class Planner {
         this.now = Instant.now(options.clock());
         this.comparator = new FileComparator(source, destination, options);
         this.lister = new Lister(options, retrier, foldCase, failures);
+        this.walk = new TreeWalk<>(source, destination, lister, failures, true);
     }
 
     SyncPlan plan() throws IOException {
         checkNotNested(source.description(), destination.description());
         Lister.Listing sourceRoot;
         try {
-            sourceRoot = list(source, SyncPath.ROOT, true);
+            sourceRoot = lister.list(source, SyncPath.ROOT, "source");
         } catch (NotFoundException e) {
             throw new NotFoundException("the source does not exist: " + source.description(), e);
         }
@@ -86,7 +81,7 @@ final class Planner {
         }
         Lister.Listing destinationRoot;
         try {
-            destinationRoot = list(destination, SyncPath.ROOT, false);
+            destinationRoot = lister.list(destination, SyncPath.ROOT, "destination");
         } catch (NotFoundException e) {
             destinationRoot = Lister.Listing.EMPTY;
             makeDirs.add(new SyncAction.MakeDirectory(SyncPath.ROOT));
@@ -95,76 +90,29 @@ final class Planner {
             throw new IOException("cannot list the destination " + destination.description() + ": "
                     + failures.peek().message());
         }
-        Lister.Listing s = sourceRoot;
-        Lister.Listing d = destinationRoot;
-        March.run(options.checkers(), m -> {
-            march = m;
-            return () -> merge(SyncPath.ROOT, s, d);
-        });
-        return assemble(sourceRoot.entries().isEmpty());
-    }
-
-    private void submit(March.Task task) {
-        march.submit(task);
-    }
-
-    /** Lists one side of a directory pair, then merges; {@code null} listing means it failed. */
-    private void visit(SyncPath dir, boolean sourceExists, boolean destinationExists) throws IOException {
-        Lister.Listing s = Lister.Listing.EMPTY;
-        if (sourceExists) {
-            try {
-                s = list(source, dir, true);
-            } catch (NotFoundException e) {
-                s = null;
-                failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST,
-                        "source directory vanished during the scan", true));
-            }
-            if (s == null) {
-                sourceErrors.incrementAndGet();
-                keepWithAncestors(dir);
-                return;
-            }
-        }
-        Lister.Listing d = Lister.Listing.EMPTY;
-        if (destinationExists) {
-            try {
-                d = list(destination, dir, false);
-            } catch (NotFoundException e) {
-                d = Lister.Listing.EMPTY;
-            }
-            if (d == null) {
-                keepWithAncestors(dir);
-                return;
-            }
-        }
-        merge(dir, s, d);
-    }
-
-    private void merge(SyncPath dir, Lister.Listing src, Lister.Listing dst) throws IOException {
-        Iterator<Map.Entry<String, Entry>> si = src.entries().entrySet().iterator();
-        Iterator<Map.Entry<String, Entry>> di = dst.entries().entrySet().iterator();
-        Map.Entry<String, Entry> s = si.hasNext() ? si.next() : null;
-        Map.Entry<String, Entry> d = di.hasNext() ? di.next() : null;
-        while (s != null || d != null) {
-            int c = s == null ? 1 : d == null ? -1 : s.getKey().compareTo(d.getKey());
-            if (c == 0) {
-                both(dir, s.getValue(), d.getValue());
-                s = si.hasNext() ? si.next() : null;
-                d = di.hasNext() ? di.next() : null;
-            } else if (c < 0) {
-                sourceOnly(s.getValue());
-                s = si.hasNext() ? si.next() : null;
-            } else {
-                if (src.namesMissing()) {
+        walk.run(options.checkers(), sourceRoot, destinationRoot, new TreeWalk.Decider<Void>() {
+            @Override
+            public void decide(SyncPath dir, Entry s, Entry d, Void remembered, Lister.Listing ls, Lister.Listing ld)
+                    throws IOException {
+                if (s != null && d != null) {
+                    both(dir, s, d);
+                } else if (s != null) {
+                    sourceOnly(s);
+                } else if (ls.namesMissing()) {
                     // The source could not spell some names here: this may be one of them, so
                     // its absence is not a reason to delete it.
                     keepWithAncestors(dir);
                 } else {
-                    destinationOnly(dir, d.getValue());
+                    destinationOnly(dir, d);
                 }
-                d = di.hasNext() ? di.next() : null;
             }
-        }
+
+            @Override
+            public void unlisted(SyncPath dir, SyncAction.Side side) {
+                keepWithAncestors(dir);
+            }
+        });
+        return assemble(sourceRoot.entries().isEmpty());
     }
 
     private void both(SyncPath dir, Entry s, Entry d) throws IOException {
@@ -210,7 +158,7 @@ final class Planner {
             }
         } else if (s.isDirectory() && d.isDirectory()) {
             if (filter.includesDirectory(s.path())) {
-                submit(() -> visit(d.path(), true, true));
+                walk.descend(d.path(), true, true);
             } else {
                 keepWithAncestors(dir);
             }
@@ -256,7 +204,7 @@ final class Planner {
             if (options.createEmptyDirectories() && !filter.hasIncludeRules()) {
                 makeDirs.add(new SyncAction.MakeDirectory(s.path()));
             }
-            submit(() -> visit(s.path(), true, false));
+            walk.descend(s.path(), true, false);
         }
     }
 
@@ -274,7 +222,7 @@ final class Planner {
             }
         } else if (mirror && filter.includesDirectory(d.path())) {
             dirDeletes.add(new SyncAction.DeleteDirectory(d.path()));
-            submit(() -> visit(d.path(), false, true));
+            walk.descend(d.path(), false, true);
         } else {
             keepWithAncestors(dir);
         }
@@ -287,26 +235,15 @@ final class Planner {
         }
     }
 
-    /** Lists one side; {@code null} when it failed (recorded), counting source trouble. */
-    private Lister.Listing list(SyncTarget target, SyncPath dir, boolean isSource) throws IOException {
-        Lister.Listing l = lister.list(target, dir, isSource ? "source" : "destination");
-        if (l == null) {
-            return null;
-        }
-        if (isSource && !l.complete()) {
-            sourceErrors.incrementAndGet();
-        }
-        return l;
-    }
-
     private SyncPlan assemble(boolean sourceEmpty) {
         List<SyncAction> actions = new ArrayList<>();
         long deletions = clashDeletes.size() + fileDeletes.size();
         String withheld = null;
         if (mirror && deletions > 0) {
             long dstFiles = destinationFiles.get();
-            if (sourceErrors.get() > 0) {
-                withheld = "the source had " + sourceErrors.get() + " listing error(s); deleting nothing, so an"
+            int sourceErrors = walk.errorsOn(SyncAction.Side.SOURCE);
+            if (sourceErrors > 0) {
+                withheld = "the source had " + sourceErrors + " listing error(s); deleting nothing, so an"
                         + " unreadable directory is not taken for a deleted one";
             } else if (sourceEmpty) {
                 withheld = "the source is empty; refusing to delete all " + dstFiles

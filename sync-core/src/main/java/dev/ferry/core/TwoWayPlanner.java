@@ -22,16 +22,14 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
  * Plans a two-way run: each path is judged against what both sides looked like after the last
- * run (Unison's way), directory by directory as in the one-way march.
+ * run (Unison's way), name by name along the walk both planners share ({@link TreeWalk}).
  *
  * <ul>
  *   <li>Changed on one side only: the change goes to the other, a deletion included.</li>
@@ -72,12 +70,10 @@ final class TwoWayPlanner {
     /** Conflict names given out in this run (keys as the lister folds them). */
     private final Set<SyncPath> conflictNamesTaken = ConcurrentHashMap.newKeySet();
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger errorsOnA = new AtomicInteger();
-    private final AtomicInteger errorsOnB = new AtomicInteger();
     private final AtomicLong filesOnA = new AtomicLong();
     private final AtomicLong filesOnB = new AtomicLong();
     private final AtomicLong unchanged = new AtomicLong();
-    private March march;
+    private final TreeWalk<StateRecord> walk;
 
     TwoWayPlanner(SyncTarget a, SyncTarget b, SyncOptions options, Retrier retrier,
             NavigableMap<SyncPath, StateRecord> state) {
@@ -89,6 +85,7 @@ final class TwoWayPlanner {
         this.now = Instant.now(options.clock());
         boolean foldCase = !a.capabilities().caseSensitive() || !b.capabilities().caseSensitive();
         this.lister = new Lister(options, retrier, foldCase, failures);
+        this.walk = new TreeWalk<>(a, b, lister, failures, false);
         // Where both sides changed, equal content is worth a hash: it saves a conflict.
         this.byContent = new FileComparator(a, b, options.toBuilder().compare(CompareMode.CHECKSUM).build());
     }
@@ -101,15 +98,37 @@ final class TwoWayPlanner {
             throw new IOException("cannot list " + (rootA == null ? a.description() : b.description()) + ": "
                     + failures.peek().message());
         }
-        if (!rootA.complete()) {
-            errorsOnA.incrementAndGet();
-        }
-        if (!rootB.complete()) {
-            errorsOnB.incrementAndGet();
-        }
-        March.run(options.checkers(), m -> {
-            march = m;
-            return () -> merge(SyncPath.ROOT, rootA, rootB);
+        walk.run(options.checkers(), rootA, rootB, new TreeWalk.Decider<StateRecord>() {
+            @Override
+            public Map<String, StateRecord> remembered(SyncPath dir) {
+                Map<String, StateRecord> ls = new TreeMap<>();
+                for (Map.Entry<SyncPath, StateRecord> e : state.tailMap(dir, false).entrySet()) {
+                    SyncPath p = e.getKey();
+                    if (!dir.contains(p)) {
+                        break;
+                    }
+                    if (p.depth() == dir.depth() + 1) {
+                        ls.put(lister.key(p.name()), e.getValue());
+                    }
+                }
+                return ls;
+            }
+
+            @Override
+            public void decide(SyncPath dir, Entry ea, Entry eb, StateRecord s, Lister.Listing la, Lister.Listing lb) {
+                if (ea == null && la.namesMissing() || eb == null && lb.namesMissing()) {
+                    // A side could not spell some names here: that this one is missing proves
+                    // nothing (it may be one of them), so it is neither deleted nor copied back.
+                    keep(dir);
+                    return;
+                }
+                TwoWayPlanner.this.decide(dir, ea, eb, s, la.entries(), lb.entries());
+            }
+
+            @Override
+            public void unlisted(SyncPath dir, Side side) {
+                keep(dir);
+            }
         });
         return assemble(rootA.entries().isEmpty(), rootB.entries().isEmpty());
     }
@@ -120,71 +139,6 @@ final class TwoWayPlanner {
             return lister.list(t, SyncPath.ROOT, side);
         } catch (NotFoundException e) {
             return Lister.Listing.EMPTY;
-        }
-    }
-
-    private void visit(SyncPath dir, boolean onA, boolean onB) throws IOException {
-        Lister.Listing la = Lister.Listing.EMPTY;
-        Lister.Listing lb = Lister.Listing.EMPTY;
-        if (onA) {
-            la = listOrNull(a, dir, "source", errorsOnA);
-            if (la == null) {
-                keep(dir);
-                return;
-            }
-        }
-        if (onB) {
-            lb = listOrNull(b, dir, "destination", errorsOnB);
-            if (lb == null) {
-                keep(dir);
-                return;
-            }
-        }
-        merge(dir, la, lb);
-    }
-
-    private Lister.Listing listOrNull(SyncTarget t, SyncPath dir, String side, AtomicInteger errors)
-            throws IOException {
-        Lister.Listing l;
-        try {
-            l = lister.list(t, dir, side);
-        } catch (NotFoundException e) {
-            failures.add(new SyncFailure(dir.toString(), SyncFailure.Stage.LIST, side + " directory vanished during the scan",
-                    true));
-            l = null;
-        }
-        if (l == null || !l.complete()) {
-            errors.incrementAndGet();
-        }
-        return l;
-    }
-
-    private void merge(SyncPath dir, Lister.Listing listingA, Lister.Listing listingB) throws IOException {
-        Map<String, Entry> la = listingA.entries();
-        Map<String, Entry> lb = listingB.entries();
-        Map<String, StateRecord> ls = new TreeMap<>();
-        for (Map.Entry<SyncPath, StateRecord> e : state.tailMap(dir, false).entrySet()) {
-            SyncPath p = e.getKey();
-            if (!dir.contains(p)) {
-                break;
-            }
-            if (p.depth() == dir.depth() + 1) {
-                ls.put(lister.key(p.name()), e.getValue());
-            }
-        }
-        Set<String> names = new TreeSet<>(la.keySet());
-        names.addAll(lb.keySet());
-        names.addAll(ls.keySet());
-        for (String name : names) {
-            Entry ea = la.get(name);
-            Entry eb = lb.get(name);
-            if (ea == null && listingA.namesMissing() || eb == null && listingB.namesMissing()) {
-                // A side could not spell some names here: that this one is missing proves
-                // nothing (it may be one of them), so it is neither deleted nor copied back.
-                keep(dir);
-                continue;
-            }
-            decide(dir, ea, eb, ls.get(name), la, lb);
         }
     }
 
@@ -223,7 +177,7 @@ final class TwoWayPlanner {
             if (s == null) {
                 remember.add(StateRecord.of(ea, eb));
             }
-            march.submit(() -> visit(path, true, true));
+            walk.descend(path, true, true);
         } else if (ea != null || eb != null) {
             Side missingOn = ea == null ? Side.SOURCE : Side.DESTINATION;
             if (s == null) {
@@ -234,7 +188,7 @@ final class TwoWayPlanner {
                 // goes too unless something in it changed (then it comes back).
                 dirDeletes.add(new SyncAction.DeleteDirectory(path, missingOn.other()));
             }
-            march.submit(() -> visit(path, ea != null, eb != null));
+            walk.descend(path, ea != null, eb != null);
         } else {
             forgetTree(path);
         }
@@ -473,8 +427,8 @@ final class TwoWayPlanner {
 
     private Result assemble(boolean aEmpty, boolean bEmpty) {
         List<String> withheld = new ArrayList<>();
-        boolean keepDeletesOnA = deletionsAllowed(Side.SOURCE, bEmpty, errorsOnB.get(), filesOnA.get(), withheld);
-        boolean keepDeletesOnB = deletionsAllowed(Side.DESTINATION, aEmpty, errorsOnA.get(), filesOnB.get(), withheld);
+        boolean keepDeletesOnA = deletionsAllowed(Side.SOURCE, bEmpty, walk.errorsOn(Side.DESTINATION), filesOnA.get(), withheld);
+        boolean keepDeletesOnB = deletionsAllowed(Side.DESTINATION, aEmpty, walk.errorsOn(Side.SOURCE), filesOnB.get(), withheld);
         List<SyncAction> deletes = new ArrayList<>();
         fileDeletes.stream()
                 .filter(d -> d.side() == Side.SOURCE ? keepDeletesOnA : keepDeletesOnB)
