@@ -7,6 +7,7 @@ import dev.ferry.api.Hasher;
 import dev.ferry.api.ModTimeSetter;
 import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter;
+import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
@@ -307,6 +308,15 @@ final class Executor {
         Set<HashAlgorithm> algs = verifiable(to);
         algs.addAll(src.hashes().keySet());
         WriteHints.Precondition pre = preconditionFor(c);
+        Optional<ServerSideCopy> storeCopy = storeCopy(from, to, pre);
+        if (storeCopy.isPresent()) {
+            Entry copied = retrier.call("copy " + path + " on the server",
+                    () -> storeCopy.get().copyFrom(from, src.path(), path));
+            filesCopied.incrementAndGet();
+            bytesCopied.addAndGet(copied.size());
+            listener.transferred(c, copied.size());
+            return copied;
+        }
         try {
             return retrier.call("copy " + path, () -> copyOnce(from, to, c, src, path, algs, pre));
         } catch (IntegrityException e) {
@@ -412,6 +422,18 @@ final class Executor {
             }
         }
         return hints;
+    }
+
+    /**
+     * The destination's server-side copy when source and destination are one store (the bytes
+     * then never pass through this process), for one-way runs; not where a precondition must be
+     * checked as the file goes in (a store copy cannot check one) or a bandwidth limit applies.
+     */
+    private Optional<ServerSideCopy> storeCopy(SyncTarget from, SyncTarget to, WriteHints.Precondition pre) {
+        if (guardChanges || !pre.isNone() || limiter != null) {
+            return Optional.empty();
+        }
+        return to.ability(ServerSideCopy.class).filter(sc -> sc.canCopyFrom(from));
     }
 
     /**
