@@ -43,6 +43,11 @@ import java.util.Optional;
  *     server-side move where the destination has one) instead of deleted and copied again
  *     (rclone's {@code --track-renames}); needs mirror mode
  * @param renameEvidence what proves a rename, in one-way tracking and in two-way runs
+ * @param fastList list each side's whole tree in one go where the target can
+ *     ({@link dev.ferry.api.RecursiveLister}: an object store's flat key listing, a request per
+ *     1,000 keys instead of one per directory), as rclone's {@code --fast-list}: fewer requests,
+ *     but the tree's listing is held in memory until the walk reaches each directory. Off by
+ *     default
  */
 public record SyncOptions(
         SyncMode mode,
@@ -65,7 +70,8 @@ public record SyncOptions(
         long resumableFrom,
         boolean protectChanges,
         boolean trackRenames,
-        RenameEvidence renameEvidence) {
+        RenameEvidence renameEvidence,
+        boolean fastList) {
 
     /** Validates. */
     public SyncOptions {
@@ -141,6 +147,7 @@ public record SyncOptions(
         b.protectChanges = protectChanges;
         b.trackRenames = trackRenames;
         b.renameEvidence = renameEvidence;
+        b.fastList = fastList;
         return b;
     }
 
@@ -158,6 +165,7 @@ public record SyncOptions(
         private boolean protectChanges;
         private boolean trackRenames;
         private RenameEvidence renameEvidence = RenameEvidence.HASH;
+        private boolean fastList;
         private long bandwidthLimit;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean createEmptyDirectories = true;
@@ -296,12 +304,18 @@ public record SyncOptions(
             return this;
         }
 
+        /** List whole trees in one go where a target can (more memory, fewer requests). */
+        public Builder fastList(boolean fast) {
+            this.fastList = fast;
+            return this;
+        }
+
         /** The options. */
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
                     clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom,
-                    protectChanges, trackRenames, renameEvidence);
+                    protectChanges, trackRenames, renameEvidence, fastList);
         }
     }
 }
