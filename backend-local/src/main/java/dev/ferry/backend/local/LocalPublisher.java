@@ -36,11 +36,23 @@ final class LocalPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPublisher.class);
 
     private final LocalFiles fs;
+    private final Runnable afterCompare;
     /** Set once a hard link failed as unsupported here (FAT, some network file systems). */
     private volatile boolean noHardLinks;
 
     LocalPublisher(LocalFiles fs) {
+        this(fs, true, () -> {});
+    }
+
+    /**
+     * For tests: {@code hardLinks = false} acts as on a file system without them;
+     * {@code afterCompare} runs between a successful comparison and the publishing link, where
+     * only another process could otherwise act.
+     */
+    LocalPublisher(LocalFiles fs, boolean hardLinks, Runnable afterCompare) {
         this.fs = fs;
+        this.noHardLinks = !hardLinks;
+        this.afterCompare = afterCompare;
     }
 
     /**
@@ -88,6 +100,7 @@ final class LocalPublisher {
                     + ": it changed since it was listed (" + expectation(precondition) + " expected, "
                     + describe(found) + " now); the user's version was kept" + kept + " and the new content dropped");
         }
+        afterCompare.run();
         if (!placeIfFree(temp, target, false)) {
             LocalFiles.deleteQuietly(temp);
             String kept = restore(path, aside, target, false);
