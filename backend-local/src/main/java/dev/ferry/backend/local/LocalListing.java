@@ -93,8 +93,8 @@ final class LocalListing {
             // Not an attack and not a deletion: the name exists, this process just cannot spell it.
             sink.notice(ListingNotice.unrepresentableName(directory, name, "in " + fs.where(directory)
                     + ": the name is not valid in this process's file-name encoding (the platform charset,"
-                    + " sun.jnu.encoding=" + LocalFiles.platformCharset() + "), so it cannot be read or written by name; run with"
-                    + " a UTF-8 locale such as LC_ALL=C.UTF-8"));
+                    + " sun.jnu.encoding=" + LocalFiles.platformCharset() + "), so it cannot be read or written"
+                    + " by name; run with a UTF-8 locale such as LC_ALL=C.UTF-8"));
             return;
         }
         try {
@@ -117,7 +117,9 @@ final class LocalListing {
             return;
         }
         // The mtime makes a candidate for the sweep; sweep() checks the change time too.
-        if (temps.hide(name, attrs.isRegularFile() ? Optional.of(attrs.lastModifiedTime().toInstant()) : Optional.empty())) {
+        Optional<Instant> modified = attrs.isRegularFile() ? Optional.of(attrs.lastModifiedTime().toInstant())
+                : Optional.empty();
+        if (temps.hide(name, modified)) {
             return;
         }
         SyncPath path = directory.child(name);

@@ -101,7 +101,15 @@ final class LocalPublisher {
                     + describe(found) + " now); the user's version was kept" + kept + " and the new content dropped");
         }
         afterCompare.run();
-        if (!placeIfFree(temp, target, false)) {
+        boolean placed;
+        try {
+            placed = placeIfFree(temp, target, false);
+        } catch (IOException e) {
+            LocalFiles.deleteQuietly(temp);
+            restore(path, aside, target, false);
+            throw e;
+        }
+        if (!placed) {
             LocalFiles.deleteQuietly(temp);
             String kept = restore(path, aside, target, false);
             throw new PreconditionFailedException("cannot " + action + " " + fs.where(path)
