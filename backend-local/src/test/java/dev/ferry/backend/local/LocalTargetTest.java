@@ -199,7 +199,7 @@ class LocalTargetTest {
     }
 
     @Test
-    void nameNotDecodableInThePlatformCharsetIsAHostileNameNotice() throws Exception {
+    void nameNotDecodableInThePlatformCharsetIsAnUnrepresentableNameNotice() throws Exception {
         assumeThat(isWindows()).isFalse();
         // Java cannot create a name that is not valid in its own charset; a shell can (byte 0xFF).
         Process p = new ProcessBuilder("sh", "-c", "f=$(printf 'bad\\377name'); : > \"$f\"")
@@ -210,7 +210,8 @@ class LocalTargetTest {
         Listings.Result listing = Listings.collect(new LocalTarget(root), SyncPath.ROOT);
         assertThat(listing.entries()).isEmpty();
         assertThat(listing.notices()).singleElement().satisfies(n -> {
-            assertThat(n.reason()).isEqualTo(ListingNotice.Reason.HOSTILE_NAME);
+            // Was HOSTILE_NAME: such a name is not an attack but one this process cannot spell.
+            assertThat(n.reason()).isEqualTo(ListingNotice.Reason.UNREPRESENTABLE_NAME);
             assertThat(n.detail()).contains("charset");
         });
     }
