@@ -77,6 +77,10 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             description = "Directories listed and files compared at once (default: ${DEFAULT-VALUE}).")
     int checkers;
 
+    @Option(names = "--fast-list", description = "List each side's whole tree in one go where the backend can "
+            + "(S3: a request per 1,000 objects instead of one per directory); uses memory for the tree's listing.")
+    boolean fastList;
+
     @Option(names = "--src-opt", paramLabel = "KEY=VALUE",
             description = "An option for the source target (repeatable); VALUE env:VAR reads variable VAR.")
     Map<String, String> sourceOptions = new LinkedHashMap<>();
@@ -137,7 +141,8 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
                 .compare(checksum ? CompareMode.CHECKSUM : sizeOnly ? CompareMode.SIZE_ONLY : CompareMode.SIZE_AND_MODTIME)
                 .modifyWindow(modifyWindow)
                 .filter(f.build())
-                .checkers(checkers);
+                .checkers(checkers)
+                .fastList(fastList);
     }
 
     /** What a command does once both targets are open. */

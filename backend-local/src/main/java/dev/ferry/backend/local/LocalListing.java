@@ -30,7 +30,11 @@ import java.util.Optional;
  */
 final class LocalListing {
 
+    /** An aside file untouched this long (or tempMaxAge, if shorter) belongs to no write still running. */
+    private static final java.time.Duration ASIDE_SETTLE = java.time.Duration.ofMinutes(1);
+
     private final LocalFiles fs;
+    private final LocalPublisher publisher;
     private final SyncPath directory;
     private final Path dir;
     private final ListingSink sink;
@@ -39,8 +43,9 @@ final class LocalListing {
     private final TemporaryFiles temps;
     private List<Path> ancestorRealPaths;
 
-    private LocalListing(LocalFiles fs, SyncPath directory, Path dir, ListingSink sink) {
+    private LocalListing(LocalFiles fs, LocalPublisher publisher, SyncPath directory, Path dir, ListingSink sink) {
         this.fs = fs;
+        this.publisher = publisher;
         this.directory = directory;
         this.dir = dir;
         this.sink = sink;
@@ -50,7 +55,7 @@ final class LocalListing {
     }
 
     /** Streams the children of {@code directory} to {@code sink}. */
-    static void list(LocalFiles fs, SyncPath directory, ListingSink sink) throws IOException {
+    static void list(LocalFiles fs, LocalPublisher publisher, SyncPath directory, ListingSink sink) throws IOException {
         Path dir = fs.resolve(directory, true, "list");
         BasicFileAttributes attrs;
         try {
@@ -61,7 +66,7 @@ final class LocalListing {
         if (!attrs.isDirectory()) {
             throw new NotFoundException("cannot list " + fs.where(directory) + ": not a directory");
         }
-        LocalListing listing = new LocalListing(fs, directory, dir, sink);
+        LocalListing listing = new LocalListing(fs, publisher, directory, dir, sink);
         DirectoryStream<Path> stream;
         try {
             stream = Files.newDirectoryStream(dir);
@@ -191,7 +196,23 @@ final class LocalListing {
      * Deletes the stale temporary files seen, once their change time confirms what their mtime
      * suggested; best effort, a later listing tries again.
      */
-    private void sweep() {
+    private void sweep() throws IOException {
+        // A user's file taken aside by a write that died: put back, never deleted. Not while a
+        // write may be using it (the rename aside set its change time).
+        java.time.Duration settle = fs.options.tempMaxAge().compareTo(ASIDE_SETTLE) < 0 ? fs.options.tempMaxAge()
+                : ASIDE_SETTLE;
+        Instant settled = Instant.now().minus(settle);
+        for (String name : temps.asides()) {
+            Path aside = dir.resolve(name);
+            Optional<Instant> changed = lastChange(aside);
+            if (changed.isPresent() && changed.get().isBefore(settled)) {
+                // Listed now, where it is again: a run must never take it for deleted.
+                Optional<Path> back = publisher.putBack(aside);
+                if (back.isPresent()) {
+                    emit(back.get());
+                }
+            }
+        }
         for (String name : temps.stale()) {
             Path temp = dir.resolve(name);
             Optional<Instant> changed = lastChange(temp);

@@ -74,7 +74,7 @@ final class LocalPublisher {
             }
             return;
         }
-        Path aside = target.resolveSibling(TemporaryNames.newName(target.getFileName().toString()));
+        Path aside = target.resolveSibling(TemporaryNames.newAsideName(target.getFileName().toString()));
         try {
             // A fresh random name: nothing is replaced; from here on no writer by name can change it.
             Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
@@ -151,8 +151,30 @@ final class LocalPublisher {
             return " as '" + keepAsConflict(aside, target, directory) + "'";
         } catch (IOException e) {
             throw new IOException("cannot put the user's version of " + fs.where(path) + " back: it is at " + aside
-                    + " (move it back by hand before " + fs.options.tempMaxAge() + " pass, or a listing sweeps it): "
+                    + " (a later listing of its directory puts it back): "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts back a file a conditional write took aside and never restored (the process died
+     * half-way): at its own name if that is free, else beside it under a conflict name.
+     * Returns where it is now, if it could be moved.
+     */
+    Optional<Path> putBack(Path aside) {
+        Path target = aside.resolveSibling(TemporaryNames.asideOriginal(aside.getFileName().toString()));
+        boolean directory = Files.isDirectory(aside, LocalFiles.NOFOLLOW);
+        try {
+            if (placeIfFree(aside, target, directory)) {
+                LOG.warn("{} was left aside by an interrupted write; put back", target);
+                return Optional.of(target);
+            }
+            Path kept = target.resolveSibling(keepAsConflict(aside, target, directory));
+            LOG.warn("{} was left aside by an interrupted write; its name is taken, kept as {}", target, kept);
+            return Optional.of(kept);
+        } catch (IOException e) {
+            LOG.warn("cannot put back {} (left aside by an interrupted write): {}", aside, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -128,7 +128,7 @@ public final class LocalTarget
      */
     @Override
     public void list(SyncPath directory, ListingSink sink) throws IOException {
-        LocalListing.list(fs, directory, sink);
+        LocalListing.list(fs, writes.publisher(), directory, sink);
     }
 
     @Override

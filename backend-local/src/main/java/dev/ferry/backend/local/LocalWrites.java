@@ -67,4 +67,9 @@ final class LocalWrites {
         }
         return Optional.of(new LocalPartialWrite(fs, publisher, path, target, temp, hints));
     }
+
+    /** The one publisher of this target's writes (listings put back what it left aside). */
+    LocalPublisher publisher() {
+        return publisher;
+    }
 }

@@ -4,6 +4,7 @@ import dev.ferry.api.PermanentSyncException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * The content of a write, held to the size its hints announced: a source that delivers more or
@@ -23,6 +24,7 @@ public final class ExactSizeInputStream extends FilterInputStream {
     private long count;
     private boolean started;
     private Throwable failure;
+    private boolean sizeMismatch;
 
     /**
      * @param in the content
@@ -101,6 +103,38 @@ public final class ExactSizeInputStream extends FilterInputStream {
         return n;
     }
 
+    /**
+     * Hands the content to {@code out} in one go (the wrapped stream's own {@code transferTo}, an
+     * in-kernel copy from a local file where it has one), then checks the count: a longer or
+     * shorter source fails here, before the backend publishes anything.
+     */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        started = true;
+        long n;
+        try {
+            n = in.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        count += n;
+        if (expected >= 0 && count > expected) {
+            throw fail(new PermanentSyncException("cannot " + action + ": the source delivered more than the "
+                    + expected + " bytes announced; nothing was written"));
+        }
+        if (expected >= 0 && count < expected) {
+            throw fail(new PermanentSyncException("cannot " + action + ": the source ended after " + count
+                    + " of the " + expected + " bytes announced; nothing was written"));
+        }
+        return n;
+    }
+
+    /** Whether this stream failed its size check (rather than the source failing a read). */
+    public boolean sizeMismatch() {
+        return sizeMismatch;
+    }
+
     @Override
     public long skip(long n) throws IOException {
         // Skipping would bypass the count; read instead.
@@ -134,6 +168,7 @@ public final class ExactSizeInputStream extends FilterInputStream {
 
     private IOException fail(IOException e) {
         failure = e;
+        sizeMismatch = true;
         return e;
     }
 

@@ -26,6 +26,7 @@ public final class TemporaryFiles {
 
     private final Instant staleBefore;
     private final List<String> stale = new ArrayList<>();
+    private final List<String> asides = new ArrayList<>();
 
     /** @param staleBefore temporary files last modified before this are swept */
     public TemporaryFiles(Instant staleBefore) {
@@ -38,6 +39,10 @@ public final class TemporaryFiles {
      * swept: a write may be under way).
      */
     public boolean hide(String name, Optional<Instant> modified) {
+        if (TemporaryNames.isAside(name)) {
+            asides.add(name);
+            return true;
+        }
         if (!TemporaryNames.isTemporary(name)) {
             return false;
         }
@@ -45,6 +50,17 @@ public final class TemporaryFiles {
             stale.add(name);
         }
         return true;
+    }
+
+    /**
+     * The aside names seen ({@link TemporaryNames#newAsideName}): a user's file a conditional
+     * write took aside, left there if the writer died before putting it back. Never delete one:
+     * put it back at {@link TemporaryNames#asideOriginal} without replacing anything there, or
+     * else beside it under a {@link ConflictNames} name. (A writer still at work then finds its
+     * aside gone and fails its write; nothing is lost either way.)
+     */
+    public List<String> asides() {
+        return List.copyOf(asides);
     }
 
     /** The stale temporary names seen, in listing order. */

@@ -18,10 +18,13 @@ public final class TemporaryNames {
 
     private static final String PREFIX = ".ferry-";
     private static final String SUFFIX = ".partial";
+    private static final String ASIDE_SUFFIX = ".aside";
     private static final int RANDOM_CHARS = 12;
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final Pattern TEMP_NAME =
             Pattern.compile("\\.ferry-[0-9a-z]{" + RANDOM_CHARS + "}\\..*\\.partial", Pattern.DOTALL);
+    private static final Pattern ASIDE_NAME =
+            Pattern.compile("\\.ferry-[0-9a-z]{" + RANDOM_CHARS + "}\\..+\\.aside", Pattern.DOTALL);
 
     private TemporaryNames() {}
 
@@ -34,6 +37,29 @@ public final class TemporaryNames {
         }
         int budget = MAX_NAME_BYTES - PREFIX.length() - RANDOM_CHARS - 1 - SUFFIX.length();
         return PREFIX + new String(random) + '.' + truncateUtf8(finalName, budget) + SUFFIX;
+    }
+
+    /**
+     * A fresh name to take a user's file {@code finalName} aside under while a conditional write
+     * checks it ({@code .ferry-<12 random>.<name>.aside}): hidden from listings like a temporary
+     * file, but never swept as one: it holds the user's data, and one a crash left behind is put
+     * back ({@link #asideOriginal}).
+     */
+    public static String newAsideName(String finalName) {
+        String temp = newName(finalName);
+        String middle = temp.substring(PREFIX.length(), temp.length() - SUFFIX.length());
+        int budget = MAX_NAME_BYTES - PREFIX.length() - ASIDE_SUFFIX.length();
+        return PREFIX + truncateUtf8(middle, budget) + ASIDE_SUFFIX;
+    }
+
+    /** Whether {@code name} is an aside name ({@link #newAsideName}). */
+    public static boolean isAside(String name) {
+        return name.startsWith(PREFIX) && name.endsWith(ASIDE_SUFFIX) && ASIDE_NAME.matcher(name).matches();
+    }
+
+    /** The name the file taken aside under {@code asideName} had (shortened if it was very long). */
+    public static String asideOriginal(String asideName) {
+        return asideName.substring(PREFIX.length() + RANDOM_CHARS + 1, asideName.length() - ASIDE_SUFFIX.length());
     }
 
     /** Whether {@code name} is a temporary name of this convention: hidden, and swept when stale. */
