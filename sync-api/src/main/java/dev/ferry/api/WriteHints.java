@@ -15,9 +15,11 @@ import java.util.Optional;
  *     visible) a stream that delivers fewer or more bytes
  * @param modTime the modification time to keep, if any
  * @param hashes hashes of the content known before sending, lowercase hex
- * @param precondition what must be at the path for the write to go ahead; a target that
- *     {@linkplain Capabilities#conditionalWrites() honours preconditions} fails with
- *     {@link PreconditionFailedException} otherwise, one that does not ignores it
+ * @param precondition what must be at the path for the write to go ahead, else the write fails
+ *     with {@link PreconditionFailedException} and leaves the path as it is. A target whose store
+ *     {@linkplain Capabilities#conditionalWrites() checks it atomically} leaves no window; any
+ *     other checks it as late as it can, just before the new content becomes visible, and says
+ *     in its documentation what window remains
  */
 public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm, String> hashes,
         Precondition precondition) {

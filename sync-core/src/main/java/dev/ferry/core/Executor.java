@@ -308,7 +308,7 @@ final class Executor {
         Set<HashAlgorithm> algs = verifiable(to);
         algs.addAll(src.hashes().keySet());
         WriteHints.Precondition pre = preconditionFor(c);
-        Optional<ServerSideCopy> storeCopy = storeCopy(from, to, pre);
+        Optional<ServerSideCopy> storeCopy = resumable(to, src.size()) ? Optional.empty() : storeCopy(from, to, pre);
         if (storeCopy.isPresent()) {
             Entry copied = retrier.call("copy " + path + " on the server",
                     () -> storeCopy.get().copyFrom(from, src.path(), path));
@@ -424,6 +424,12 @@ final class Executor {
         return hints;
     }
 
+    /** Whether a file of this size goes through {@code to}'s resumable writes (a store copy cannot be continued). */
+    private boolean resumable(SyncTarget to, long size) {
+        Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
+        return rw.isPresent() && size >= Math.max(options.resumableFrom(), rw.get().minimumResumableSize());
+    }
+
     /**
      * The destination's server-side copy when source and destination are one store (the bytes
      * then never pass through this process), for one-way runs; not where a precondition must be
@@ -457,7 +463,7 @@ final class Executor {
     private Entry copyOnce(SyncTarget from, SyncTarget to, SyncAction.CopyFile c, Entry src, SyncPath path,
             Set<HashAlgorithm> algs, WriteHints.Precondition pre) throws IOException {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
-        if (rw.isPresent() && src.size() >= Math.max(options.resumableFrom(), rw.get().minimumResumableSize())) {
+        if (rw.isPresent() && resumable(to, src.size())) {
             // The journal keys a resumable write by the source's time: know it before the read.
             return copyResumable(from, to, rw.get(), c, FileComparator.withDetails(from, src), path, pre);
         }
