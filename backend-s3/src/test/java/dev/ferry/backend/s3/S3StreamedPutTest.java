@@ -269,7 +269,10 @@ class S3StreamedPutTest {
         // which an early 412 to an Expect: 100-continue request breaks. Small bodies: after an
         // early 412 to a 100 KB one, S3Proxy closes the connection without saying so, and the
         // next request on it may fail with a broken pipe (a buffered PUT as much as a streamed one).
-        try (SyncTarget t = S3ProxyServer.get().newTarget("streamed-cond", Map.of())) {
+        // conditionalWrites=true: the store settles the precondition, so the write stays one
+        // streamed PUT with If-None-Match / If-Match (without it the target reads the content
+        // first and checks with a HEAD: S3PreconditionRaceTest).
+        try (SyncTarget t = S3ProxyServer.get().newTarget("streamed-cond", Map.of("conditionalWrites", "true"))) {
             SyncPath p = SyncPath.of("cond.bin");
             byte[] a = TestContent.bytes(46, 1000);
             byte[] b = TestContent.bytes(47, 1000);
