@@ -41,7 +41,9 @@ final class S3Errors {
                     + (ase.awsErrorDetails() != null && ase.awsErrorDetails().errorMessage() != null
                     ? " (" + ase.awsErrorDetails().errorMessage() + ")" : "");
             if (status == 412 || code.equals("PreconditionFailed")) {
-                return new PreconditionFailedException(prefix + "changed by someone else: " + detail, e);
+                // Only writes are conditional: the store refused to publish, so what is there stays.
+                return new PreconditionFailedException(prefix + "changed by someone else; the version there was kept"
+                        + " and nothing was published: " + detail, e);
             }
             if (status >= 500 || status == 429 || status == 409 && code.equals("ConditionalRequestConflict")
                     || code.equals("SlowDown") || code.equals("RequestTimeout") || code.equals("InternalError")

@@ -269,7 +269,10 @@ class S3StreamedPutTest {
         // which an early 412 to an Expect: 100-continue request breaks. Small bodies: after an
         // early 412 to a 100 KB one, S3Proxy closes the connection without saying so, and the
         // next request on it may fail with a broken pipe (a buffered PUT as much as a streamed one).
-        try (SyncTarget t = S3ProxyServer.get().newTarget("streamed-cond", Map.of())) {
+        // conditionalWrites=true: the store settles the precondition, so the write stays one
+        // streamed PUT with If-None-Match / If-Match (without it the target reads the content
+        // first and checks with a HEAD: S3PreconditionRaceTest).
+        try (SyncTarget t = S3ProxyServer.get().newTarget("streamed-cond", Map.of("conditionalWrites", "true"))) {
             SyncPath p = SyncPath.of("cond.bin");
             byte[] a = TestContent.bytes(46, 1000);
             byte[] b = TestContent.bytes(47, 1000);
@@ -341,11 +344,11 @@ class S3StreamedPutTest {
 
     @Test
     void aRetryGetsTheWholeBodyFromItsStartOrNothing() throws IOException {
-        int keep = S3Target.StreamedBody.REPLAYABLE;
+        int keep = StreamedBody.REPLAYABLE;
         byte[] data = TestContent.bytes(48, 3 * keep);
         // A dead connection found after part of the body went out: sent again from its start, the
         // kept head first, then on from the content.
-        S3Target.StreamedBody body = new S3Target.StreamedBody(new ByteArrayInputStream(data), data.length, "'x'");
+        StreamedBody body = new StreamedBody(new ByteArrayInputStream(data), data.length, "'x'");
         InputStream first = body.newStream();
         assertThat(first.read(new byte[4096], 0, 4096)).isEqualTo(4096);
         assertThat(body.newStream().readAllBytes()).isEqualTo(data);
@@ -353,17 +356,17 @@ class S3StreamedPutTest {
         assertThat(body.failure()).isNull();
         // A small body is kept whole: sent again whatever the first attempt read.
         byte[] small = TestContent.bytes(49, 10_000);
-        S3Target.StreamedBody whole = new S3Target.StreamedBody(new ByteArrayInputStream(small), small.length, "'x'");
+        StreamedBody whole = new StreamedBody(new ByteArrayInputStream(small), small.length, "'x'");
         assertThat(whole.newStream().readAllBytes()).isEqualTo(small);
         assertThat(whole.newStream().readAllBytes()).isEqualTo(small);
         // More than the head taken: no retry can send the body whole, so none is sent at all.
-        S3Target.StreamedBody gone = new S3Target.StreamedBody(new ByteArrayInputStream(data), data.length, "'x'");
+        StreamedBody gone = new StreamedBody(new ByteArrayInputStream(data), data.length, "'x'");
         assertThat(gone.newStream().readNBytes(keep + 1)).hasSize(keep + 1);
         assertThatThrownBy(gone::newStream).isInstanceOf(UncheckedIOException.class);
         assertThat(gone.failure()).isInstanceOf(TransientSyncException.class).hasMessageContaining((keep + 1) + " bytes");
 
         // Reads stop at the size, and a longer content fails before its last bytes are handed over.
-        S3Target.StreamedBody longer = new S3Target.StreamedBody(new ByteArrayInputStream(small), small.length - 1, "'x'");
+        StreamedBody longer = new StreamedBody(new ByteArrayInputStream(small), small.length - 1, "'x'");
         InputStream in = longer.newStream();
         byte[] buf = new byte[small.length];
         assertThat(in.read(buf, 0, 100)).isEqualTo(100);
