@@ -48,7 +48,17 @@ final class Copies {
     Entry copy(SyncPath from, SyncPath to) throws IOException {
         Entry source = info.stat(from).filter(Entry::isFile)
                 .orElseThrow(() -> new NotFoundException("cannot copy " + b.at(from) + ": no such file"));
-        return serverCopy(from, to, source, null);
+        return serverCopy(b, from, to, source, null);
+    }
+
+    /**
+     * Copies {@code from} of another target's bucket on the same store and account ({@code src})
+     * to {@code to} here: CopyObject across buckets or prefixes, no byte through the client.
+     */
+    Entry copyFrom(Bucket src, ObjectInfo srcInfo, SyncPath from, SyncPath to) throws IOException {
+        Entry source = srcInfo.stat(from).filter(Entry::isFile)
+                .orElseThrow(() -> new NotFoundException("cannot copy " + src.at(from) + ": no such file"));
+        return serverCopy(src, from, to, source, null);
     }
 
     Entry move(SyncPath from, SyncPath to) throws IOException {
@@ -59,7 +69,7 @@ final class Copies {
         if (source.get().isDirectory()) {
             throw new PermanentSyncException("cannot move " + b.at(from) + ": moving directories is not supported on S3");
         }
-        Entry copied = serverCopy(from, to, source.get(), null);
+        Entry copied = serverCopy(b, from, to, source.get(), null);
         delete(from);
         return copied;
     }
@@ -83,7 +93,7 @@ final class Copies {
                 && current.size() > b.options.copyCutoff()) {
             meta.put(RcloneMeta.MD5, RcloneMeta.md5Base64(current.hash(HashAlgorithm.MD5).get()));
         }
-        return serverCopy(path, path, current, meta);
+        return serverCopy(b, path, path, current, meta);
     }
 
     void delete(SyncPath path) throws IOException {
@@ -105,15 +115,17 @@ final class Copies {
     }
 
     /**
-     * Copies {@code from} onto {@code to} inside the bucket; with {@code newMeta} the metadata is
-     * replaced (REPLACE), else kept. Multipart copy above {@code copyCutoff}.
+     * Copies {@code from} of {@code sb} (this bucket, or another on the same store) onto {@code to}
+     * here; with {@code newMeta} the metadata is replaced (REPLACE), else kept. Multipart copy
+     * above {@code copyCutoff}.
      */
-    private Entry serverCopy(SyncPath from, SyncPath to, Entry source, Map<String, String> newMeta) throws IOException {
-        String src = b.key(from);
+    private Entry serverCopy(Bucket sb, SyncPath from, SyncPath to, Entry source, Map<String, String> newMeta)
+            throws IOException {
+        String src = sb.key(from);
         String dst = b.key(to);
         try {
             if (source.size() <= b.options.copyCutoff()) {
-                CopyObjectRequest.Builder req = CopyObjectRequest.builder().sourceBucket(b.name).sourceKey(src)
+                CopyObjectRequest.Builder req = CopyObjectRequest.builder().sourceBucket(sb.name).sourceKey(src)
                         .destinationBucket(b.name).destinationKey(dst);
                 if (newMeta != null) {
                     req.metadataDirective(MetadataDirective.REPLACE).metadata(newMeta).contentType("application/octet-stream");
@@ -125,21 +137,21 @@ final class Copies {
                 return info.stat(to).filter(Entry::isFile).orElseGet(() -> source.withPath(to).toBuilder().version(etag)
                         .build()).toBuilder().path(to).build();
             }
-            return multipartCopy(from, to, source, newMeta);
+            return multipartCopy(sb, from, to, source, newMeta);
         } catch (NoSuchKeyException e) {
-            throw new NotFoundException("cannot copy " + b.at(from) + ": no such file", e);
+            throw new NotFoundException("cannot copy " + sb.at(from) + ": no such file", e);
         } catch (SdkException e) {
-            throw S3Errors.map(e, "copy " + b.at(from) + " to", "'" + to + "'");
+            throw S3Errors.map(e, "copy " + sb.at(from) + " to", "'" + to + "'");
         }
     }
 
-    private Entry multipartCopy(SyncPath from, SyncPath to, Entry source, Map<String, String> newMeta)
+    private Entry multipartCopy(Bucket sb, SyncPath from, SyncPath to, Entry source, Map<String, String> newMeta)
             throws IOException {
-        String src = b.key(from);
+        String src = sb.key(from);
         String dst = b.key(to);
         Map<String, String> meta = newMeta;
         if (meta == null) {
-            HeadObjectResponse h = b.client.headObject(r -> r.bucket(b.name).key(src));
+            HeadObjectResponse h = sb.client.headObject(r -> r.bucket(sb.name).key(src));
             meta = h.metadata();
         }
         CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(b.name).key(dst)
@@ -160,7 +172,7 @@ final class Copies {
                 int n = number;
                 long s = start;
                 parts.add(b.workers.submit(() -> {
-                    String etag = b.client.uploadPartCopy(UploadPartCopyRequest.builder().sourceBucket(b.name)
+                    String etag = b.client.uploadPartCopy(UploadPartCopyRequest.builder().sourceBucket(sb.name)
                             .sourceKey(src).destinationBucket(b.name).destinationKey(dst).uploadId(uploadId)
                             .partNumber(n).copySourceRange("bytes=" + s + "-" + end).build())
                             .copyPartResult().eTag();

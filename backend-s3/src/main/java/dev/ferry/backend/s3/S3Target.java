@@ -7,6 +7,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.RecursiveLister;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
@@ -224,6 +225,31 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     @Override
     public Entry copy(SyncPath from, SyncPath to) throws IOException {
         return copies.copy(from, to);
+    }
+
+    /**
+     * Another S3 target on the same endpoint, region and access key (or both on the SDK's
+     * default credentials): the store copies between them (CopyObject), across buckets too.
+     */
+    @Override
+    public boolean canCopyFrom(SyncTarget source) {
+        if (!(source instanceof S3Target other)) {
+            return false;
+        }
+        S3TargetOptions a = bucket.options;
+        S3TargetOptions o = other.bucket.options;
+        return a.endpoint().equals(o.endpoint()) && a.region().equals(o.region())
+                && a.accessKey().equals(o.accessKey()) && a.secretKey().equals(o.secretKey());
+    }
+
+    @Override
+    public Entry copyFrom(SyncTarget source, SyncPath from, SyncPath to) throws IOException {
+        if (!canCopyFrom(source)) {
+            throw new PermanentSyncException("cannot copy from " + source.description() + " on the store: another store"
+                    + " or account");
+        }
+        S3Target other = (S3Target) source;
+        return copies.copyFrom(other.bucket, other.info, from, to);
     }
 
     @Override
