@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.PreconditionFailedException;
+import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.WriteHints;
@@ -174,6 +175,26 @@ class WriteRaceTest {
         long before = uploadFolders();
         race(TestServers.nextcloud(), Map.of("chunkSize", String.valueOf(5 * MIB)), 11 * MIB, false, false);
         assertThat(uploadFolders()).as("no upload folder left").isEqualTo(before);
+    }
+
+    @Test
+    void nextcloudResumableWriteChecksAtComplete() throws Exception {
+        TestServers.Server s = TestServers.nextcloud();
+        String location = s.freshLocation();
+        long before = uploadFolders();
+        try (SyncTarget writer = open(s, location, Map.of("chunkSize", String.valueOf(5 * MIB)));
+                SyncTarget user = open(s, location, Map.of())) {
+            Entry listed = user.write(X, new ByteArrayInputStream(new byte[] {1, 2, 3}), WriteHints.ofSize(3));
+            byte[] data = TestContent.bytes(41, 6 * MIB);
+            ResumableWriter.PartialWrite w = writer.ability(ResumableWriter.class).orElseThrow().begin(X,
+                    WriteHints.ofSize(data.length).withPrecondition(WriteHints.Precondition.unchanged(listed)));
+            w.append(racing(data, () -> user.write(X, new ByteArrayInputStream(USER), WriteHints.ofSize(USER.length))));
+            assertThatThrownBy(w::complete).isInstanceOf(PreconditionFailedException.class).hasMessageContaining("kept");
+            try (InputStream in = user.open(X, 0)) {
+                assertThat(in.readAllBytes()).isEqualTo(USER);
+            }
+        }
+        assertThat(uploadFolders()).as("the refused upload's folder is gone").isEqualTo(before);
     }
 
     @Test
