@@ -28,7 +28,7 @@ final class Multistatus {
             <?xml version="1.0" encoding="utf-8"?>
             <d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">
              <d:prop><d:resourcetype/><d:getlastmodified/><d:getetag/><d:getcontentlength/>\
-            <oc:fileid/><oc:size/><oc:checksums/></d:prop>
+            <oc:fileid/><oc:size/><oc:checksums/><oc:permissions/></d:prop>
             </d:propfind>
             """;
 
@@ -45,9 +45,11 @@ final class Multistatus {
      * @param checksums the text of every oc:checksum element
      * @param fileId oc:fileid, if any
      * @param ocSize oc:size, or -1
+     * @param permissions oc:permissions (Nextcloud's letters: C create file, K create folder, W write...), if any
      */
     record Response(String href, int status, boolean collection, long length, Optional<String> lastModified,
-            Optional<String> etag, List<String> checksums, Optional<String> fileId, long ocSize) {}
+            Optional<String> etag, List<String> checksums, Optional<String> fileId, long ocSize,
+            Optional<String> permissions) {}
 
     /** Receives responses as they are parsed. */
     interface Handler {
@@ -120,6 +122,7 @@ final class Multistatus {
         String lastModified = null;
         String etag = null;
         String fileId = null;
+        String permissions = null;
         List<String> checksums = new ArrayList<>();
         Children c = new Children(r);
         while (c.next()) {
@@ -137,12 +140,14 @@ final class Multistatus {
                     lastModified = p.lastModified != null ? p.lastModified : lastModified;
                     etag = p.etag != null ? p.etag : etag;
                     fileId = p.fileId != null ? p.fileId : fileId;
+                    permissions = p.permissions != null ? p.permissions : permissions;
                     checksums.addAll(p.checksums);
                 }
             }
         }
         return new Response(href == null ? "" : href, status, collection, length, Optional.ofNullable(lastModified),
-                Optional.ofNullable(etag), List.copyOf(checksums), Optional.ofNullable(fileId), ocSize);
+                Optional.ofNullable(etag), List.copyOf(checksums), Optional.ofNullable(fileId), ocSize,
+                Optional.ofNullable(permissions));
     }
 
     /** Steps through the elements inside the current one, however deeply nested. */
@@ -188,6 +193,7 @@ final class Multistatus {
         String lastModified;
         String etag;
         String fileId;
+        String permissions;
         final List<String> checksums = new ArrayList<>();
     }
 
@@ -210,6 +216,8 @@ final class Multistatus {
                 p.etag = c.text().trim();
             } else if (is(r, OC, "fileid")) {
                 p.fileId = c.text().trim();
+            } else if (is(r, OC, "permissions")) {
+                p.permissions = c.text().trim();
             } else if (is(r, OC, "checksum")) {
                 p.checksums.add(c.text().trim());
             }

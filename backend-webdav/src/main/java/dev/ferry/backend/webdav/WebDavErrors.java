@@ -65,6 +65,22 @@ final class WebDavErrors {
         }
     }
 
+    /**
+     * The JDK's words for a TLS record that is not TLS, e.g. an HTTP response to a ClientHello:
+     * "Unsupported or unrecognized SSL message" (JDK 11+), "Unrecognized SSL message, plaintext
+     * connection?" (JDK 8), "Remote host terminated the handshake" after a plain-HTTP 400.
+     */
+    static boolean plainHttpAnswer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof SSLException && (m.contains("unrecognized ssl message") || m.contains("plaintext connection")
+                    || m.contains("unsupported or unrecognized"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Duration retryAfter(HttpResponse response) {
         Header h = response.getFirstHeader("Retry-After");
         if (h != null) {
@@ -79,11 +95,19 @@ final class WebDavErrors {
     }
 
     /** A failure of the exchange itself (no usable response) mapped for the engine. */
-    static IOException io(IOException e, String action, String url) {
+    static IOException io(IOException e, String action, String url, WebDavOptions options) {
         if (e instanceof SyncException) {
             return e;
         }
         String where = "cannot " + action + ": " + url;
+        if (options.https() && plainHttpAnswer(e)) {
+            return new PermanentSyncException(where + ": the server answered the TLS handshake in plain HTTP, so it "
+                    + "speaks http://, not https://. " + (options.kind() == WebDavOptions.Kind.NEXTCLOUD
+                            ? "Add the option " + WebDavOptions.PLAIN_HTTP + "=true"
+                            : "Use a webdav:// location instead of webdavs://")
+                    + " if that is intended; the password and the files then travel unencrypted, so do it only on "
+                    + "loopback or a network you trust", e);
+        }
         if (e instanceof ClientProtocolException && (e.getCause() instanceof CircularRedirectException
                 || e.getCause() instanceof RedirectException)) {
             return new PermanentSyncException(where + ": the server redirects in a loop or too often ("

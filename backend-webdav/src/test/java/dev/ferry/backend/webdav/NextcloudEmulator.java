@@ -41,9 +41,15 @@ import java.util.stream.Stream;
  * as sent and cleared by a PUT without it, If-Match and If-None-Match; chunked upload v2 with the
  * v2 rules (Destination on every request, chunk names 1..10000, chunks of at least 5 MiB but the
  * last, OC-Total-Length summed on MOVE); MOVE and COPY with full-URL Destination and Overwrite;
- * PROPPATCH of {@code DAV:lastmodified}; 409 for a missing parent; 507 over quota; 423 on demand.
+ * PROPPATCH of {@code DAV:lastmodified}; 409 for a missing parent; 507 over quota; 423 on demand;
+ * {@code oc:permissions} per path (403 where a letter is missing, as Nextcloud's Forbidden); a
+ * trash bin that DELETE moves files into; the chunk-assembly MOVE honouring {@code If-Match}
+ * and {@code Overwrite: F} against its destination.
  *
- * <p>It is a test double for the protocol, not a Nextcloud: no locking, no trash, no versions.
+ * <p>It is a test double for the protocol, not a Nextcloud: no locking, no versions. A PUT's
+ * If-Match / If-None-Match are checked when it arrives (Sabre's checkPreconditions) and again
+ * when its part file is renamed into place (standing in for Nextcloud's file lock, which keeps
+ * another writer out meanwhile).
  */
 final class NextcloudEmulator {
 
@@ -67,6 +73,13 @@ final class NextcloudEmulator {
     final List<String> log = new CopyOnWriteArrayList<>();
     /** The next this-many chunk-assembly MOVEs answer 423 Locked. */
     final AtomicInteger lockedMoves = new AtomicInteger();
+    /**
+     * {@code oc:permissions} by path below the user's files ("" is the home): a path has those of
+     * its nearest listed ancestor-or-self, else everything ({@code RGDNVCK}, files {@code RGDNVW}).
+     */
+    final Map<String, String> permissions = new ConcurrentHashMap<>();
+    /** The trash bin: original locations (below the user's files) of what DELETE removed, oldest first. */
+    final List<String> trash = new CopyOnWriteArrayList<>();
     /** Bytes the user may store; a PUT or chunk beyond it answers 507. */
     final AtomicLong quota = new AtomicLong(Long.MAX_VALUE);
 
@@ -283,6 +296,9 @@ final class NextcloudEmulator {
                 .append("</d:getlastmodified>");
         b.append("<d:getetag>").append(etag(p)).append("</d:getetag>");
         b.append("<oc:fileid>").append(Math.abs(p.hashCode())).append("</oc:fileid>");
+        if (p.startsWith(files)) {
+            b.append("<oc:permissions>").append(permissionsOf(p)).append("</oc:permissions>");
+        }
         if (dir) {
             b.append("<d:resourcetype><d:collection/></d:resourcetype>");
             b.append("<oc:size>").append(treeSize(p)).append("</oc:size>");
@@ -321,6 +337,27 @@ final class NextcloudEmulator {
             }
         });
         return sum[0];
+    }
+
+    /** The permissions of a path in the files tree: its own or its nearest ancestor's, else all. */
+    String permissionsOf(Path p) {
+        for (Path q = p; q != null && q.startsWith(files); q = q.getParent()) {
+            String v = permissions.get(files.relativize(q).toString().replace('\\', '/'));
+            if (v != null) {
+                return v;
+            }
+        }
+        return Files.isRegularFile(p) ? "RGDNVW" : "RGDNVCK";
+    }
+
+    /** Nextcloud answers an action the permissions do not allow with 403 Forbidden. */
+    private boolean forbidden(HttpExchange x, Path p, char letter) throws IOException {
+        if (!p.startsWith(files) || permissionsOf(p).indexOf(letter) >= 0) {
+            return false;
+        }
+        drain(x);
+        send(x, 403, "Forbidden: missing permission " + letter);
+        return true;
     }
 
     private String etag(Path p) {
@@ -407,6 +444,15 @@ final class NextcloudEmulator {
             send(x, 405, "is a collection");
             return;
         }
+        if (Files.exists(p) ? forbidden(x, p, 'W') : forbidden(x, p.getParent(), 'C')) {
+            return;
+        }
+        String early = precondition(x, p);
+        if (early != null) {
+            drain(x);
+            send(x, 412, early);
+            return;
+        }
         long declared = Optional.ofNullable(x.getRequestHeaders().getFirst("Content-Length")).map(Long::parseLong).orElse(0L);
         if (quota.get() != Long.MAX_VALUE && used() + declared > quota.get()) {
             drain(x);
@@ -469,6 +515,9 @@ final class NextcloudEmulator {
         }
         if (!Files.isDirectory(p.getParent())) {
             send(x, 409, "parent missing");
+            return;
+        }
+        if (forbidden(x, p.getParent(), 'K')) {
             return;
         }
         try {
@@ -581,6 +630,21 @@ final class NextcloudEmulator {
         boolean existed;
         synchronized (lock) {
             existed = Files.exists(target);
+            // Sabre refuses Overwrite: F onto an existing file before the MOVE; If-Match names the
+            // destination's version, as Nextcloud's desktop client sends it on this MOVE.
+            String failed = "F".equalsIgnoreCase(x.getRequestHeaders().getFirst("Overwrite")) && existed
+                    ? "the destination exists and Overwrite is F" : precondition(x, target);
+            if (failed == null && (existed ? permissionsOf(target).indexOf('W') < 0
+                    : permissionsOf(target.getParent()).indexOf('C') < 0)) {
+                Files.deleteIfExists(part);
+                send(x, 403, "Forbidden");
+                return;
+            }
+            if (failed != null) {
+                Files.deleteIfExists(part);
+                send(x, 412, failed);
+                return;
+            }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             versions.put(target, etagCounter.getAndIncrement());
             String cs = x.getRequestHeaders().getFirst("OC-Checksum");
@@ -610,8 +674,20 @@ final class NextcloudEmulator {
             send(x, 403, "cannot delete the home folder");
             return;
         }
+        if (forbidden(x, p, 'D')) {
+            return;
+        }
         synchronized (lock) {
-            deleteTree(p);
+            if (p.startsWith(files)) {
+                // Nextcloud's trash bin: the item goes there, not away.
+                Path bin = Files.createDirectories(data.resolve("trash"));
+                trash.add(files.relativize(p).toString());
+                Files.move(p, bin.resolve(p.getFileName() + ".d" + System.nanoTime()));
+                versions.keySet().removeIf(q -> q.startsWith(p));
+                checksums.keySet().removeIf(q -> q.startsWith(p));
+            } else {
+                deleteTree(p);
+            }
         }
         send(x, 204, "");
     }
@@ -642,6 +718,9 @@ final class NextcloudEmulator {
             return;
         }
         boolean overwrite = !"F".equalsIgnoreCase(x.getRequestHeaders().getFirst("Overwrite"));
+        if (forbidden(x, to.get().getParent(), 'C') || (move && forbidden(x, from, 'V'))) {
+            return;
+        }
         synchronized (lock) {
             boolean existed = Files.exists(to.get());
             if (existed && !overwrite) {

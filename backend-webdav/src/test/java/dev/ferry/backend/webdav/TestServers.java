@@ -38,6 +38,7 @@ final class TestServers {
     private static Server rclone;
     private static Server nextcloud;
     private static NextcloudEmulator emulator;
+    private static Path apacheAccessLog;
 
     private TestServers() {}
 
@@ -76,6 +77,12 @@ final class TestServers {
         Server s = apache();
         assumeTrue(s != null, "Apache httpd (" + APACHE + ", Debian package apache2) is not installed here");
         return s;
+    }
+
+    /** Apache's access log, one "METHOD path" line per request; the calling test is skipped where Apache is missing. */
+    static Path apacheAccessLogOrSkip() throws Exception {
+        apacheOrSkip();
+        return apacheAccessLog;
     }
 
     /** {@code rclone serve webdav}; the calling test is skipped, saying why, where rclone is not installed. */
@@ -175,6 +182,7 @@ final class TestServers {
                 "Group www-data",
                 "ErrorLog " + work.resolve("error.log"),
                 "LogLevel warn",
+                "CustomLog " + work.resolve("access.log") + " \"%m %U\"",
                 "StartServers 1",
                 "ServerLimit 4",
                 "ThreadsPerChild 32",
@@ -195,6 +203,7 @@ final class TestServers {
                 "  Require valid-user",
                 "</Directory>",
                 "");
+        apacheAccessLog = work.resolve("access.log");
         Path confFile = work.resolve("httpd.conf");
         Files.writeString(confFile, conf);
         Path log = work.resolve("httpd.out");
