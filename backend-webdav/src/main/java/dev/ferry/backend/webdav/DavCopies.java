@@ -32,6 +32,23 @@ final class DavCopies {
         return dialect.afterCopy(src, to, dav.storedEntry(to, action));
     }
 
+    /**
+     * Copies {@code from} of another collection on the same server, reached as the same user
+     * ({@code source}), to {@code to} here: one COPY, the bytes never leave the server.
+     */
+    Entry copyFrom(Dav source, SyncPath from, SyncPath to) throws IOException {
+        String action = "copy " + source.where(from) + " to " + dav.where(to);
+        tree.checkWritable(action);
+        Entry src = source.stat(from).filter(Entry::isFile)
+                .orElseThrow(() -> new NotFoundException("cannot " + action + ": no such file"));
+        tree.makeDirectories(to.parent());
+        String fromUrl = source.url(from, false);
+        HttpCopy copy = new HttpCopy(fromUrl, dav.url(to, false), true);
+        copy.setHeader("Depth", "0");
+        dav.call(copy, action, fromUrl, r -> dav.expect(r, action, fromUrl, 201, 204));
+        return dialect.afterCopy(src, to, dav.storedEntry(to, action));
+    }
+
     Entry move(SyncPath from, SyncPath to) throws IOException {
         String action = "move " + dav.where(from) + " to " + to;
         tree.checkWritable(action);

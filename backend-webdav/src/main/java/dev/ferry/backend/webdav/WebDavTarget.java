@@ -152,6 +152,28 @@ final class WebDavTarget
         return copies.copy(from, to);
     }
 
+    /** Another collection of the same server (scheme, host, port), dialect and user: the server copies. */
+    @Override
+    public boolean canCopyFrom(SyncTarget source) {
+        if (!(source instanceof WebDavTarget other)) {
+            return false;
+        }
+        WebDavOptions a = dav.options;
+        WebDavOptions o = other.dav.options;
+        return a.kind() == o.kind() && a.https() == o.https() && a.host().equalsIgnoreCase(o.host())
+                && a.port() == o.port() && java.util.Objects.equals(a.user(), o.user())
+                && java.util.Objects.equals(a.password(), o.password());
+    }
+
+    @Override
+    public Entry copyFrom(SyncTarget source, SyncPath from, SyncPath to) throws IOException {
+        if (!canCopyFrom(source)) {
+            throw new dev.ferry.api.PermanentSyncException("cannot copy from " + source.description()
+                    + " on the server: another server or user");
+        }
+        return copies.copyFrom(((WebDavTarget) source).dav, from, to);
+    }
+
     @Override
     public Entry move(SyncPath from, SyncPath to) throws IOException {
         return copies.move(from, to);
