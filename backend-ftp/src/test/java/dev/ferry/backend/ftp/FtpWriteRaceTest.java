@@ -300,6 +300,46 @@ class FtpWriteRaceTest {
     }
 
     /**
+     * The connection dies right after the file was taken aside (the server drops it at the MLST
+     * of the aside file): the user's file is put back on a fresh connection, the write fails as
+     * transient, nothing is left under a temporary name.
+     */
+    @Test
+    void aConnectionLostAfterTheTakeAsidePutsTheFileBack() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        DefaultFtplet hook = new DefaultFtplet() {
+            @Override
+            public FtpletResult beforeCommand(org.apache.ftpserver.ftplet.FtpSession session, FtpRequest request) {
+                String arg = request.getArgument();
+                if (request.getCommand().equals("MLST") && arg != null && TemporaryNames.isTemporary(name(arg))
+                        && armed.compareAndSet(true, false)) {
+                    return FtpletResult.DISCONNECT;
+                }
+                return FtpletResult.DEFAULT;
+            }
+        };
+        TestServers.Server server = TestServers.apacheWithFtplet(hook);
+        try (SyncTarget t = server.freshTarget(Map.of())) {
+            byte[] users = "the user's file".getBytes();
+            t.write(SyncPath.of("x.txt"), new ByteArrayInputStream(users), WriteHints.ofSize(users.length));
+            String dir = t.description().substring(t.description().lastIndexOf('/') + 1);
+            Path onDisk = server.root().resolve(dir);
+            Entry listed = Listings.collect(t, SyncPath.ROOT).entry("x.txt").orElseThrow();
+            armed.set(true);
+
+            assertThatThrownBy(() -> t.write(SyncPath.of("x.txt"), new ByteArrayInputStream(TestContent.bytes(11, SIZE)),
+                    hints(Precondition.unchanged(listed))))
+                    .isInstanceOf(dev.ferry.api.TransientSyncException.class);
+            assertThat(armed).as("the connection was dropped after the take-aside").isFalse();
+            assertThat(Files.readAllBytes(onDisk.resolve("x.txt"))).isEqualTo(users);
+            assertThat(Listings.collect(t, SyncPath.ROOT).names()).containsExactly("x.txt");
+            try (Stream<Path> files = Files.list(onDisk)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("x.txt");
+            }
+        }
+    }
+
+    /**
      * What the take-aside costs, counted on the control connection (through a relay): commands of
      * a replacing write with no precondition and with {@code unchanged(listed)}, of a new file's
      * write with none and with {@code absent()}. Apache FtpServer refuses RNTO onto an existing
