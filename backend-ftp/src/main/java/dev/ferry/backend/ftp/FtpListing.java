@@ -121,6 +121,11 @@ final class FtpListing {
         }
         for (String name : temps[0].stale()) {
             String s = child(dir, name);
+            if (FtpPublisher.isAside(name)) {
+                // A user's file an interrupted conditional write could not put back: never deleted.
+                LOG.warn("{} holds a file that a failed write took aside and could not put back; kept", s);
+                continue;
+            }
             try {
                 session.withConnection("delete a stale temporary file", true, c -> c.client.deleteFile(s));
             } catch (IOException e) {

@@ -40,6 +40,8 @@ final class FtpPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(FtpPublisher.class);
     /** The side id in the conflict names of files kept by a failed conditional write. */
     static final String CONFLICT_ID = "FERRYFT";
+    /** Marks an aside name inside the temporary name: hidden like any, but never swept. */
+    private static final String ASIDE = ".ferry-aside";
 
     private final FtpSession session;
     private final FtpStat stat;
@@ -124,7 +126,7 @@ final class FtpPublisher {
 
     /** Replace only the file the plan saw: take it aside, compare, then put the new one in. */
     private void replaceIfUnchanged(FtpConnection c, FtpPartialWrite w, Precondition pre) throws IOException {
-        String asideName = TemporaryNames.newName(w.path.name());
+        String asideName = asideName(w.path.name());
         String aside = child(w.dir, asideName);
         boolean placed = false;
         try {
@@ -170,6 +172,20 @@ final class FtpPublisher {
             }
             throw e;
         }
+    }
+
+    /**
+     * A temporary name for a file taken aside: hidden from listings like every temporary name,
+     * and recognisable, so that a listing never sweeps it (if putting it back failed, it is the
+     * user's file).
+     */
+    static String asideName(String finalName) {
+        return TemporaryNames.newName(TemporaryNames.truncateUtf8(finalName, 200) + ASIDE);
+    }
+
+    /** Whether {@code name} is a file taken aside by {@link #asideName}. */
+    static boolean isAside(String name) {
+        return TemporaryNames.isTemporary(name) && name.endsWith(ASIDE + ".partial");
     }
 
     /**
@@ -247,7 +263,7 @@ final class FtpPublisher {
             });
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} failed after taking the current file aside; it could not be put back and is at {} "
-                    + "(hidden from listings; deleted when older than tempMaxAge): {}", w.action, aside, e.getMessage());
+                    + "(hidden from listings, never swept): {}", w.action, aside, e.getMessage());
             cause.addSuppressed(e);
         }
     }

@@ -340,6 +340,31 @@ class FtpWriteRaceTest {
     }
 
     /**
+     * A file taken aside that could not be put back is the user's: hidden like every temporary
+     * name, but never swept, however old; an ordinary stale temporary file beside it is.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"apache", "vsftpd"})
+    void anAsideFileIsHiddenButNeverSwept(String server) throws Exception {
+        try (Scene s = Scene.of(server)) {
+            String asideName = FtpPublisher.asideName("x.txt");
+            assertThat(TemporaryNames.isTemporary(asideName)).isTrue();
+            s.userWrites(asideName, "the user's file".getBytes());
+            s.userWrites(TemporaryNames.newName("y.txt"), new byte[3]);
+            java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofHours(3)));
+            try (Stream<Path> files = Files.list(s.onDisk)) {
+                for (Path f : files.toList()) {
+                    Files.setLastModifiedTime(f, old);
+                }
+            }
+            assertThat(Listings.collect(s.t, SyncPath.ROOT).names()).isEmpty();
+            try (Stream<Path> files = Files.list(s.onDisk)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly(asideName);
+            }
+        }
+    }
+
+    /**
      * What the take-aside costs, counted on the control connection (through a relay): commands of
      * a replacing write with no precondition and with {@code unchanged(listed)}, of a new file's
      * write with none and with {@code absent()}. Apache FtpServer refuses RNTO onto an existing
