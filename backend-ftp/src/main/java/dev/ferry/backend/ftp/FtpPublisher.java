@@ -149,21 +149,23 @@ final class FtpPublisher {
                 deleteQuietly(c, w.temp);
                 throw changed(w, pre, now, keptAs);
             }
-            // Both servers here rename over an existing file: refuse if the path was taken again.
+            // vsftpd renames over an existing file: refuse if the path was taken again.
             Optional<Entry> there = stat.statOn(c, w.path, w.target, w.action);
+            if (there.isEmpty() && !c.client.rename(w.temp, w.target)) {
+                IOException refusal = replyError(c, w.action);
+                // Apache FtpServer refuses RNTO onto a file: one that took the path just now.
+                there = c.isBroken() ? Optional.empty() : stat.statOn(c, w.path, w.target, w.action);
+                if (there.isEmpty()) {
+                    throw refusal;
+                }
+            }
             if (there.isPresent()) {
                 String keptAs = keepAsConflict(c, w, aside);
                 deleteQuietly(c, w.temp);
                 throw appeared(w, there.get(), "; the version the plan saw is kept as '" + keptAs + "'");
             }
-            if (!c.client.rename(w.temp, w.target)) {
-                throw replyError(c, w.action);
-            }
             placed = true;
-            if (!c.client.deleteFile(aside)) {
-                LOG.debug("cannot delete {} after {} (hidden, swept later): {}", aside, w.action,
-                        c.client.getReplyString());
-            }
+            dropAside(c, w, aside);
         } catch (PreconditionFailedException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -172,6 +174,32 @@ final class FtpPublisher {
             }
             throw e;
         }
+    }
+
+    /**
+     * Deletes the file taken aside once the new one is in place (it is the version the plan saw),
+     * on a fresh connection if this one fails; the write has succeeded either way.
+     */
+    private void dropAside(FtpConnection c, FtpPartialWrite w, String aside) {
+        try {
+            if (c.client.deleteFile(aside)) {
+                return;
+            }
+        } catch (IOException e) {
+            c.markBroken();
+        }
+        String why;
+        try {
+            boolean gone = session.withConnection("delete " + aside, true, fresh -> fresh.client.deleteFile(aside)
+                    || fresh.client.getReplyCode() == 550);
+            if (gone) {
+                return;
+            }
+            why = "DELE refused";
+        } catch (IOException e) {
+            why = e.getMessage();
+        }
+        LOG.warn("{}: the replaced version is left at {} (hidden from listings, never swept): {}", w.action, aside, why);
     }
 
     /**

@@ -300,6 +300,56 @@ class FtpWriteRaceTest {
     }
 
     /**
+     * A file takes the path in the last window, after the check that the path is free and before
+     * the final RNTO (a server-side hook after that MLST): Apache FtpServer refuses RNTO onto a
+     * file, so the write notices, keeps the new file and the version the plan saw (under a
+     * conflict name), and fails as a precondition.
+     */
+    @Test
+    void onApacheFtpServerAFileThatTakesThePathJustBeforeTheRenameIsKept() throws Exception {
+        AtomicReference<Path> root = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean asideTaken = new java.util.concurrent.atomic.AtomicBoolean();
+        byte[] users = "written just before the final rename".getBytes();
+        DefaultFtplet hook = new DefaultFtplet() {
+            @Override
+            public FtpletResult afterCommand(org.apache.ftpserver.ftplet.FtpSession session, FtpRequest request, FtpReply reply) {
+                String arg = request.getArgument();
+                if (request.getCommand().equals("RNTO") && arg != null && FtpPublisher.isAside(name(arg))) {
+                    asideTaken.set(true);
+                } else if (request.getCommand().equals("MLST") && arg != null && arg.endsWith("/x.txt")
+                        && asideTaken.compareAndSet(true, false)) {
+                    try {
+                        Files.write(root.get().resolve(arg.substring(1)), users);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return FtpletResult.DEFAULT;
+            }
+        };
+        TestServers.Server server = TestServers.apacheWithFtplet(hook);
+        root.set(server.root());
+        try (SyncTarget t = server.freshTarget(Map.of())) {
+            t.write(SyncPath.of("x.txt"), new ByteArrayInputStream(new byte[10]), WriteHints.ofSize(10));
+            String dir = t.description().substring(t.description().lastIndexOf('/') + 1);
+            Path onDisk = server.root().resolve(dir);
+            Entry listed = Listings.collect(t, SyncPath.ROOT).entry("x.txt").orElseThrow();
+
+            assertThatThrownBy(() -> t.write(SyncPath.of("x.txt"), new ByteArrayInputStream(TestContent.bytes(12, SIZE)),
+                    hints(Precondition.unchanged(listed))))
+                    .isInstanceOf(PreconditionFailedException.class).hasMessageContaining(".sync-conflict-");
+            assertThat(Files.readAllBytes(onDisk.resolve("x.txt"))).isEqualTo(users);
+            List<String> names = Listings.collect(t, SyncPath.ROOT).names();
+            assertThat(names).hasSize(2).contains("x.txt");
+            String conflict = names.stream().filter(n -> !n.equals("x.txt")).findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(onDisk.resolve(conflict))).isEqualTo(new byte[10]);
+            try (Stream<Path> files = Files.list(onDisk)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("x.txt", conflict);
+            }
+        }
+    }
+
+    /**
      * The connection dies right after the file was taken aside (the server drops it at the MLST
      * of the aside file): the user's file is put back on a fresh connection, the write fails as
      * transient, nothing is left under a temporary name.
