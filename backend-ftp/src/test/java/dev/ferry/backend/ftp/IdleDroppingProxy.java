@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback TCP relay in front of an FTP server's control port that drops a connection on which
  * nothing moved in either direction for {@code idleMillis}, as a NAT or stateful firewall does.
  * Data connections do not pass through it (the PASV reply names the server itself), so a long
- * transfer leaves the relayed control connection idle.
+ * transfer leaves the relayed control connection idle. It also counts the commands clients send,
+ * for tests that measure round trips.
  */
 final class IdleDroppingProxy implements AutoCloseable {
 
@@ -24,6 +25,7 @@ final class IdleDroppingProxy implements AutoCloseable {
     private final long idleMillis;
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final AtomicInteger drops = new AtomicInteger();
+    private final AtomicInteger commands = new AtomicInteger();
     private volatile boolean closed;
 
     private final class Pair {
@@ -54,6 +56,11 @@ final class IdleDroppingProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** Lines sent from clients to the server so far: the FTP commands, on every connection. */
+    int commands() {
+        return commands.get();
+    }
+
     /** Connections closed for being idle. */
     int drops() {
         return drops.get();
@@ -82,6 +89,13 @@ final class IdleDroppingProxy implements AutoCloseable {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 p.lastActivity.set(System.nanoTime());
+                if (from == p.client) {
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            commands.incrementAndGet();
+                        }
+                    }
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }

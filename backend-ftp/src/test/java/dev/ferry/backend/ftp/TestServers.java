@@ -261,6 +261,22 @@ public final class TestServers {
         return s;
     }
 
+    /**
+     * A fresh plain Apache FtpServer of the test's own with {@code ftplet} installed: a hook on
+     * the server side, to act between two commands of a client deterministically.
+     */
+    static Server apacheWithFtplet(org.apache.ftpserver.ftplet.Ftplet ftplet) throws Exception {
+        Path root = Files.createTempDirectory("ferry-ftpserver");
+        int port = freePort();
+        Map<String, String> options = new TreeMap<>();
+        FtpServerFactory sf = apacheFactory(root, port, false, options);
+        sf.setFtplets(Map.of("hook", ftplet));
+        FtpServer server = sf.createServer();
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return new Server("ftp", port, root, "", Map.copyOf(options));
+    }
+
     private static Server startApache(boolean withTls) throws Exception {
         Path root = Files.createTempDirectory("ferry-ftpserver");
         int port = freePort();
