@@ -8,7 +8,9 @@ import dev.ferry.api.ListingNotice;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.SyncPath;
+import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.backend.support.TemporaryFiles;
+import dev.ferry.backend.support.TemporaryNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +37,11 @@ final class FtpListing {
 
     private final FtpSession session;
     private final ServerFeatures features;
+    private final FtpStat stat;
 
-    FtpListing(FtpSession session) {
+    FtpListing(FtpSession session, FtpStat stat) {
         this.session = session;
+        this.stat = stat;
         this.features = session.features;
     }
 
@@ -113,6 +117,7 @@ final class FtpListing {
             }
             return null;
         });
+        putBack(directory, dir, temps[0].asides(), entries);
         for (ListingNotice n : notices) {
             sink.notice(n);
         }
@@ -121,15 +126,47 @@ final class FtpListing {
         }
         for (String name : temps[0].stale()) {
             String s = child(dir, name);
-            if (FtpPublisher.isAside(name)) {
-                // A user's file an interrupted conditional write could not put back: never deleted.
-                LOG.warn("{} holds a file that a failed write took aside and could not put back; kept", s);
-                continue;
-            }
             try {
                 session.withConnection("delete a stale temporary file", true, c -> c.client.deleteFile(s));
             } catch (IOException e) {
                 LOG.debug("cannot sweep {}: {}", s, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Puts back the user's files that a conditional write took aside and never restored (its
+     * process died, its connection and the retry both failed): at their own name when this
+     * listing does not have it, else under a conflict name; and lists them there, so a run never
+     * takes such a file for deleted. Best effort: one that cannot be moved stays hidden, never
+     * swept, and is tried again by the next listing.
+     */
+    private void putBack(SyncPath directory, String dir, List<String> asides, List<Entry> entries) {
+        for (String aside : asides) {
+            String original = TemporaryNames.asideOriginal(aside);
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            entries.forEach(e -> taken.add(e.path().name()));
+            String name = taken.contains(original)
+                    ? ConflictNames.name(original, Instant.now(), FtpPublisher.CONFLICT_ID, taken::contains) : original;
+            SyncPath path;
+            try {
+                path = directory.child(name);
+            } catch (IllegalArgumentException e) {
+                continue; // not a name this target would list; left hidden
+            }
+            String from = child(dir, aside);
+            String to = child(dir, name);
+            try {
+                Optional<Entry> back = session.withConnection("put back " + to, true, c -> {
+                    if (!c.client.rename(from, to)) {
+                        throw replyError(c, "put back " + to);
+                    }
+                    return stat.statOn(c, path, to, "put back " + to);
+                });
+                back.ifPresent(entries::add);
+                LOG.warn("{} was left aside by an interrupted write; put back as {}", from, to);
+            } catch (IOException e) {
+                LOG.warn("cannot put back {} (left aside by an interrupted write): {}", from, e.getMessage());
             }
         }
     }

@@ -40,8 +40,6 @@ final class FtpPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(FtpPublisher.class);
     /** The side id in the conflict names of files kept by a failed conditional write. */
     static final String CONFLICT_ID = "FERRYFT";
-    /** Marks an aside name inside the temporary name: hidden like any, but never swept. */
-    private static final String ASIDE = ".ferry-aside";
 
     private final FtpSession session;
     private final FtpStat stat;
@@ -202,18 +200,9 @@ final class FtpPublisher {
         LOG.warn("{}: the replaced version is left at {} (hidden from listings, never swept): {}", w.action, aside, why);
     }
 
-    /**
-     * A temporary name for a file taken aside: hidden from listings like every temporary name,
-     * and recognisable, so that a listing never sweeps it (if putting it back failed, it is the
-     * user's file).
-     */
+    /** A name to take a file aside under: hidden from listings, never swept (see TemporaryNames). */
     static String asideName(String finalName) {
-        return TemporaryNames.newName(TemporaryNames.truncateUtf8(finalName, 200) + ASIDE);
-    }
-
-    /** Whether {@code name} is a file taken aside by {@link #asideName}. */
-    static boolean isAside(String name) {
-        return TemporaryNames.isTemporary(name) && name.endsWith(ASIDE + ".partial");
+        return TemporaryNames.newAsideName(finalName);
     }
 
     /**

@@ -61,7 +61,7 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
         this.dirs = new FtpDirectories(session, stat);
         this.probe = new FeatureProbe(session, stat, dirs, caseSensitive);
         this.times = new FtpTimesAndHashes(session, stat, probe);
-        this.listing = new FtpListing(session);
+        this.listing = new FtpListing(session, stat);
         this.download = new FtpDownload(session);
         this.upload = new FtpUpload(session, stat, dirs, probe, new FtpPublisher(session, stat, times));
     }

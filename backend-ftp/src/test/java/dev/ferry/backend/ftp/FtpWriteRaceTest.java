@@ -265,7 +265,7 @@ class FtpWriteRaceTest {
                 } else if (request.getCommand().equals("RNTO") && reply.getCode() / 100 == 2) {
                     String from = (String) session.getAttribute("rnfr");
                     String to = request.getArgument();
-                    if (from != null && from.endsWith("/x.txt") && TemporaryNames.isTemporary(name(to))) {
+                    if (from != null && from.endsWith("/x.txt") && TemporaryNames.isAside(name(to))) {
                         try {
                             Files.write(root.get().resolve(from.substring(1)), users);
                         } catch (IOException e) {
@@ -314,7 +314,7 @@ class FtpWriteRaceTest {
             @Override
             public FtpletResult afterCommand(org.apache.ftpserver.ftplet.FtpSession session, FtpRequest request, FtpReply reply) {
                 String arg = request.getArgument();
-                if (request.getCommand().equals("RNTO") && arg != null && FtpPublisher.isAside(name(arg))) {
+                if (request.getCommand().equals("RNTO") && arg != null && TemporaryNames.isAside(name(arg))) {
                     asideTaken.set(true);
                 } else if (request.getCommand().equals("MLST") && arg != null && arg.endsWith("/x.txt")
                         && asideTaken.compareAndSet(true, false)) {
@@ -361,7 +361,7 @@ class FtpWriteRaceTest {
             @Override
             public FtpletResult beforeCommand(org.apache.ftpserver.ftplet.FtpSession session, FtpRequest request) {
                 String arg = request.getArgument();
-                if (request.getCommand().equals("MLST") && arg != null && TemporaryNames.isTemporary(name(arg))
+                if (request.getCommand().equals("MLST") && arg != null && TemporaryNames.isAside(name(arg))
                         && armed.compareAndSet(true, false)) {
                     return FtpletResult.DISCONNECT;
                 }
@@ -390,15 +390,17 @@ class FtpWriteRaceTest {
     }
 
     /**
-     * A file taken aside that could not be put back is the user's: hidden like every temporary
-     * name, but never swept, however old; an ordinary stale temporary file beside it is.
+     * A file taken aside that could not be put back is the user's: never swept, however old; the
+     * next listing puts it back at its name and lists it there (a run must never take it for
+     * deleted), while an ordinary stale temporary file beside it is swept.
      */
     @ParameterizedTest
     @ValueSource(strings = {"apache", "vsftpd"})
-    void anAsideFileIsHiddenButNeverSwept(String server) throws Exception {
+    void anAsideFileIsPutBackByTheNextListingNeverSwept(String server) throws Exception {
         try (Scene s = Scene.of(server)) {
             String asideName = FtpPublisher.asideName("x.txt");
-            assertThat(TemporaryNames.isTemporary(asideName)).isTrue();
+            assertThat(TemporaryNames.isTemporary(asideName)).as("not swept as a temporary file").isFalse();
+            assertThat(TemporaryNames.isAside(asideName)).isTrue();
             s.userWrites(asideName, "the user's file".getBytes());
             s.userWrites(TemporaryNames.newName("y.txt"), new byte[3]);
             java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofHours(3)));
@@ -407,9 +409,10 @@ class FtpWriteRaceTest {
                     Files.setLastModifiedTime(f, old);
                 }
             }
-            assertThat(Listings.collect(s.t, SyncPath.ROOT).names()).isEmpty();
+            assertThat(Listings.collect(s.t, SyncPath.ROOT).names()).containsExactly("x.txt");
+            assertThat(s.onDisk.resolve("x.txt")).hasContent("the user's file");
             try (Stream<Path> files = Files.list(s.onDisk)) {
-                assertThat(files.map(f -> f.getFileName().toString())).containsExactly(asideName);
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("x.txt");
             }
         }
     }

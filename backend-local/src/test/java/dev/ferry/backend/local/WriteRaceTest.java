@@ -307,7 +307,8 @@ class WriteRaceTest {
 
     private void assertNoTemporaryFiles() throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(TemporaryNames::isTemporary))
+            assertThat(s.map(p -> p.getFileName().toString())
+                    .filter(n -> TemporaryNames.isTemporary(n) || TemporaryNames.isAside(n)))
                     .as("temporary and aside files left on disk").isEmpty();
         }
     }
