@@ -186,4 +186,45 @@ public final class TestContent {
             }
         }
     }
+
+    /** Something a test does in the middle of a transfer (a user's edit on the other side). */
+    @FunctionalInterface
+    public interface Midway {
+        void run() throws IOException;
+    }
+
+    /**
+     * {@code data} as a stream that runs {@code hook} once, after exactly half of it was handed
+     * over and before the rest is: a race driven by the content itself (a user editing the
+     * destination while the new version is on its way), never by sleeping.
+     */
+    public static InputStream halfwayThen(byte[] data, Midway hook) {
+        return new InputStream() {
+            private int pos;
+            private boolean fired;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int half = data.length / 2;
+                if (!fired && pos >= half) {
+                    fired = true;
+                    hook.run();
+                }
+                if (pos >= data.length) {
+                    return -1;
+                }
+                int end = !fired && pos < half ? half : data.length;
+                int n = Math.min(len, end - pos);
+                System.arraycopy(data, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
 }

@@ -50,41 +50,6 @@ class FtpWriteRaceTest {
     private static final int SIZE = 1 << 20;
     private static final Instant OLD_TIME = Instant.parse("2020-05-06T07:08:09Z");
 
-    /** Runs {@code hook} once, after half of {@code data} was read and before the rest is. */
-    static InputStream midway(byte[] data, IoAction hook) {
-        return new InputStream() {
-            private int pos;
-            private boolean fired;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException("read in blocks");
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int half = data.length / 2;
-                if (!fired && pos >= half) {
-                    fired = true;
-                    hook.run();
-                }
-                if (pos >= data.length) {
-                    return -1;
-                }
-                int end = !fired && pos < half ? half : data.length;
-                int n = Math.min(len, end - pos);
-                System.arraycopy(data, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
-    }
-
-    @FunctionalInterface
-    interface IoAction {
-        void run() throws IOException;
-    }
-
     /** Where a test writes: its target, a second one on its own connections, and the server's disk. */
     record Scene(SyncTarget t, SyncTarget user, Path onDisk) implements AutoCloseable {
         static Scene of(String server) throws Exception {
@@ -135,7 +100,7 @@ class FtpWriteRaceTest {
             Entry listed = s.listed("x.txt");
             byte[] ours = TestContent.bytes(1, SIZE);
             byte[] users = "the user's edit, made while the upload ran".getBytes();
-            InputStream content = midway(ours, () -> s.userWrites("x.txt", users));
+            InputStream content = TestContent.halfwayThen(ours, () -> s.userWrites("x.txt", users));
 
             assertThatThrownBy(() -> s.t.write(SyncPath.of("x.txt"), content, hints(Precondition.unchanged(listed))))
                     .isInstanceOf(PreconditionFailedException.class)
@@ -154,7 +119,7 @@ class FtpWriteRaceTest {
                     new WriteHints(10, Optional.of(OLD_TIME), Map.of(), Precondition.NONE));
             Entry listed = s.listed("x.txt");
             byte[] users = "0123456789".getBytes();
-            InputStream content = midway(TestContent.bytes(2, SIZE), () -> s.userWrites("x.txt", users));
+            InputStream content = TestContent.halfwayThen(TestContent.bytes(2, SIZE), () -> s.userWrites("x.txt", users));
 
             assertThatThrownBy(() -> s.t.write(SyncPath.of("x.txt"), content, hints(Precondition.unchanged(listed))))
                     .isInstanceOf(PreconditionFailedException.class);
@@ -169,7 +134,7 @@ class FtpWriteRaceTest {
         try (Scene s = Scene.of(server)) {
             s.t.write(SyncPath.of("x.txt"), new ByteArrayInputStream(new byte[10]), WriteHints.ofSize(10));
             Entry listed = s.listed("x.txt");
-            InputStream content = midway(TestContent.bytes(3, SIZE), () -> s.user.delete(SyncPath.of("x.txt")));
+            InputStream content = TestContent.halfwayThen(TestContent.bytes(3, SIZE), () -> s.user.delete(SyncPath.of("x.txt")));
 
             assertThatThrownBy(() -> s.t.write(SyncPath.of("x.txt"), content, hints(Precondition.unchanged(listed))))
                     .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("deleted");
@@ -199,7 +164,7 @@ class FtpWriteRaceTest {
     void aFileCreatedDuringACreateOnlyWriteIsKept(String server) throws Exception {
         try (Scene s = Scene.of(server)) {
             byte[] users = "created by the user meanwhile".getBytes();
-            InputStream content = midway(TestContent.bytes(5, SIZE), () -> s.userWrites("new.txt", users));
+            InputStream content = TestContent.halfwayThen(TestContent.bytes(5, SIZE), () -> s.userWrites("new.txt", users));
 
             assertThatThrownBy(() -> s.t.write(SyncPath.of("new.txt"), content, hints(Precondition.absent())))
                     .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("'new.txt'");
@@ -224,7 +189,7 @@ class FtpWriteRaceTest {
             byte[] users = "the user's big edit".getBytes();
 
             ResumableWriter.PartialWrite w = rw.begin(SyncPath.of("big.bin"), hints(Precondition.unchanged(listed)));
-            w.append(midway(TestContent.bytes(7, SIZE), () -> s.userWrites("big.bin", users)));
+            w.append(TestContent.halfwayThen(TestContent.bytes(7, SIZE), () -> s.userWrites("big.bin", users)));
             assertThatThrownBy(w::complete).isInstanceOf(PreconditionFailedException.class)
                     .hasMessageContaining("user's version was kept");
             assertThat(Files.readAllBytes(s.onDisk.resolve("big.bin"))).isEqualTo(users);
@@ -241,7 +206,7 @@ class FtpWriteRaceTest {
 
             // Create-only, and a file appears before complete().
             ResumableWriter.PartialWrite fresh = rw.begin(SyncPath.of("new.bin"), hints(Precondition.absent()));
-            fresh.append(midway(TestContent.bytes(9, SIZE), () -> s.userWrites("new.bin", users)));
+            fresh.append(TestContent.halfwayThen(TestContent.bytes(9, SIZE), () -> s.userWrites("new.bin", users)));
             assertThatThrownBy(fresh::complete).isInstanceOf(PreconditionFailedException.class);
             assertThat(Files.readAllBytes(s.onDisk.resolve("new.bin"))).isEqualTo(users);
             s.holdsExactly("big.bin", "new.bin");
@@ -454,7 +419,7 @@ class FtpWriteRaceTest {
         }
     }
 
-    private static int count(IdleDroppingProxy relay, IoAction action) throws IOException {
+    private static int count(IdleDroppingProxy relay, TestContent.Midway action) throws IOException {
         int before = relay.commands();
         action.run();
         return relay.commands() - before;

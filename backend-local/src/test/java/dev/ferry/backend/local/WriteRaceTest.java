@@ -61,7 +61,7 @@ class WriteRaceTest {
     @Test
     void aUserEditMadeDuringTheWriteIsKept() throws IOException {
         Entry listed = existing("the version both sides had");
-        InputStream content = hooked(NEW, () -> Files.writeString(file, "the user's edit, made mid-write"));
+        InputStream content = TestContent.halfwayThen(NEW, () -> Files.writeString(file, "the user's edit, made mid-write"));
 
         assertThatThrownBy(() -> target.write(X, content, hints(Precondition.unchanged(listed))))
                 .isInstanceOf(PreconditionFailedException.class)
@@ -74,7 +74,7 @@ class WriteRaceTest {
     @Test
     void anEditThatKeepsTheSizeIsSeenByItsTime() throws IOException {
         Entry listed = existing("0123456789");
-        InputStream content = hooked(NEW, () -> {
+        InputStream content = TestContent.halfwayThen(NEW, () -> {
             Files.writeString(file, "abcdefghij");
             Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
         });
@@ -88,7 +88,7 @@ class WriteRaceTest {
     @Test
     void anEditorStyleSaveByRenameIsKept() throws IOException {
         Entry listed = existing("old");
-        InputStream content = hooked(NEW, () -> {
+        InputStream content = TestContent.halfwayThen(NEW, () -> {
             Path saved = file.resolveSibling("x.txt~");
             Files.writeString(saved, "saved by an editor");
             Files.move(saved, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -103,7 +103,7 @@ class WriteRaceTest {
     @Test
     void aFileDeletedDuringTheWriteIsNotRecreated() throws IOException {
         Entry listed = existing("old");
-        InputStream content = hooked(NEW, () -> Files.delete(file));
+        InputStream content = TestContent.halfwayThen(NEW, () -> Files.delete(file));
 
         assertThatThrownBy(() -> target.write(X, content, hints(Precondition.unchanged(listed))))
                 .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("gone");
@@ -115,7 +115,7 @@ class WriteRaceTest {
     void aWriteWhosePreconditionStillHoldsReplacesTheFile() throws IOException {
         Entry listed = existing("old");
         Instant time = Instant.parse("2024-05-06T07:08:09.123Z");
-        Entry written = target.write(X, hooked(NEW, () -> {}), hints(Precondition.unchanged(listed)).withModTime(time));
+        Entry written = target.write(X, TestContent.halfwayThen(NEW, () -> {}), hints(Precondition.unchanged(listed)).withModTime(time));
 
         assertThat(Files.readAllBytes(file)).isEqualTo(NEW);
         assertThat(written.size()).isEqualTo(NEW.length);
@@ -134,7 +134,7 @@ class WriteRaceTest {
 
     @Test
     void mustBeAbsentNeverReplacesAFileCreatedMidWrite() throws IOException {
-        InputStream content = hooked(NEW, () -> Files.writeString(file, "created by the user meanwhile"));
+        InputStream content = TestContent.halfwayThen(NEW, () -> Files.writeString(file, "created by the user meanwhile"));
 
         assertThatThrownBy(() -> target.write(X, content, hints(Precondition.absent())))
                 .isInstanceOf(PreconditionFailedException.class)
@@ -145,7 +145,7 @@ class WriteRaceTest {
 
     @Test
     void mustBeAbsentWritesWhileThePathIsStillFree() throws IOException {
-        target.write(X, hooked(NEW, () -> {}), hints(Precondition.absent()));
+        target.write(X, TestContent.halfwayThen(NEW, () -> {}), hints(Precondition.absent()));
         assertThat(Files.readAllBytes(file)).isEqualTo(NEW);
         assertNoTemporaryFiles();
     }
@@ -153,7 +153,7 @@ class WriteRaceTest {
     @Test
     void withoutAPreconditionTheWriteReplacesAsBefore() throws IOException {
         existing("old");
-        target.write(X, hooked(NEW, () -> Files.writeString(file, "edit")), hints(Precondition.NONE));
+        target.write(X, TestContent.halfwayThen(NEW, () -> Files.writeString(file, "edit")), hints(Precondition.NONE));
         assertThat(Files.readAllBytes(file)).as("no precondition: the plan's version wins, as before").isEqualTo(NEW);
     }
 
@@ -163,7 +163,7 @@ class WriteRaceTest {
     void aResumableWriteChecksAtComplete() throws IOException {
         Entry listed = existing("old");
         PartialWrite w = target.begin(X, hints(Precondition.unchanged(listed)));
-        w.append(hooked(NEW, () -> Files.writeString(file, "edited while appending")));
+        w.append(TestContent.halfwayThen(NEW, () -> Files.writeString(file, "edited while appending")));
 
         assertThatThrownBy(w::complete).isInstanceOf(PreconditionFailedException.class)
                 .hasMessageContaining("user's version was kept");
@@ -259,35 +259,6 @@ class WriteRaceTest {
 
     private static WriteHints hints(Precondition p) {
         return WriteHints.ofSize(NEW.length).withPrecondition(p);
-    }
-
-    /** {@code data}, running {@code atHalf} once half of it has been read. */
-    private static InputStream hooked(byte[] data, IoAction atHalf) {
-        return new InputStream() {
-            private int pos;
-            private boolean fired;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (!fired && pos >= data.length / 2) {
-                    fired = true;
-                    WriteRaceTest.run(atHalf);
-                }
-                if (pos >= data.length) {
-                    return -1;
-                }
-                int n = Math.min(len, Math.min(data.length - pos, 4096));
-                System.arraycopy(data, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
     }
 
     private LocalFiles files() {

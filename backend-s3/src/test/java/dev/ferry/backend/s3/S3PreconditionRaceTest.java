@@ -13,7 +13,6 @@ import dev.ferry.api.WriteHints.Precondition;
 import dev.ferry.testkit.Listings;
 import dev.ferry.testkit.TestContent;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -68,35 +67,6 @@ class S3PreconditionRaceTest {
         raw.putObject(b -> b.bucket(S3ProxyServer.BUCKET).key(t.key(SyncPath.of(path))), RequestBody.fromBytes(bytes));
     }
 
-    /** The content, calling {@code hook} once when half of it has been read. */
-    private static InputStream editedHalfway(byte[] data, Runnable hook) {
-        return new FilterInputStream(new ByteArrayInputStream(data)) {
-            private long read;
-            private boolean fired;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (!fired && read >= data.length / 2) {
-                    fired = true;
-                    hook.run();
-                }
-                // Never past the half in one read, so the hook runs before the rest is handed over.
-                int max = read < data.length / 2 ? (int) Math.min(len, data.length / 2 - read) : len;
-                int n = super.read(b, off, Math.max(1, max));
-                if (n > 0) {
-                    read += n;
-                }
-                return n;
-            }
-        };
-    }
-
     private static byte[] read(S3Target t, String path) throws IOException {
         try (InputStream in = t.open(SyncPath.of(path), 0)) {
             return in.readAllBytes();
@@ -127,7 +97,7 @@ class S3PreconditionRaceTest {
         byte[] user = TestContent.bytes(63, 2000);
         t.write(SyncPath.of("x.bin"), new ByteArrayInputStream(old), WriteHints.ofSize(old.length));
         WriteHints h = hints(ours, withMd5).withPrecondition(Precondition.unchanged(listed(t, "x.bin")));
-        assertThatThrownBy(() -> t.write(SyncPath.of("x.bin"), editedHalfway(ours, () -> userWrites(t, "x.bin", user)), h))
+        assertThatThrownBy(() -> t.write(SyncPath.of("x.bin"), TestContent.halfwayThen(ours, () -> userWrites(t, "x.bin", user)), h))
                 .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("x.bin")
                 .hasMessageContaining("kept");
         assertUserKept(t, "x.bin", user);
@@ -173,7 +143,7 @@ class S3PreconditionRaceTest {
         byte[] ours = TestContent.bytes(64, size);
         byte[] user = TestContent.bytes(65, 3000);
         WriteHints h = hints(ours, withMd5).withPrecondition(Precondition.absent());
-        assertThatThrownBy(() -> t.write(SyncPath.of("new.bin"), editedHalfway(ours, () -> userWrites(t, "new.bin", user)), h))
+        assertThatThrownBy(() -> t.write(SyncPath.of("new.bin"), TestContent.halfwayThen(ours, () -> userWrites(t, "new.bin", user)), h))
                 .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("new.bin");
         assertUserKept(t, "new.bin", user);
 
@@ -203,7 +173,7 @@ class S3PreconditionRaceTest {
         t.write(SyncPath.of("big.bin"), new ByteArrayInputStream(old), WriteHints.ofSize(old.length));
         WriteHints h = hints(ours, true).withPrecondition(Precondition.unchanged(listed(t, "big.bin")));
         PartialWrite w = t.begin(SyncPath.of("big.bin"), h);
-        w.append(editedHalfway(ours, () -> userWrites(t, "big.bin", user)));
+        w.append(TestContent.halfwayThen(ours, () -> userWrites(t, "big.bin", user)));
         assertThatThrownBy(w::complete).isInstanceOf(PreconditionFailedException.class).hasMessageContaining("big.bin");
         w.abort();
         assertUserKept(t, "big.bin", user);
@@ -218,7 +188,7 @@ class S3PreconditionRaceTest {
         byte[] small = TestContent.bytes(69, 1000);
         PartialWrite buffered = t.begin(SyncPath.of("big.bin"),
                 hints(small, false).withPrecondition(Precondition.unchanged(listed(t, "big.bin"))));
-        buffered.append(editedHalfway(small, () -> userWrites(t, "big.bin", user)));
+        buffered.append(TestContent.halfwayThen(small, () -> userWrites(t, "big.bin", user)));
         assertThatThrownBy(buffered::complete).isInstanceOf(PreconditionFailedException.class);
         assertUserKept(t, "big.bin", user);
     }

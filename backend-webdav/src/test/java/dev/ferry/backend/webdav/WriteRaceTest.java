@@ -13,7 +13,6 @@ import dev.ferry.api.WriteHints;
 import dev.ferry.core.SyncTargets;
 import dev.ferry.testkit.TestContent;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,40 +36,6 @@ class WriteRaceTest {
     private static final int MIB = 1 << 20;
     private static final byte[] USER = "the user's own edit, made during the upload".getBytes(StandardCharsets.UTF_8);
     private static final SyncPath X = SyncPath.of("d/x.bin");
-
-    /** Content that runs {@code hook} once, when half of it has been read. */
-    static InputStream racing(byte[] data, IoAction hook) {
-        return new FilterInputStream(new ByteArrayInputStream(data)) {
-            private long read;
-            private boolean fired;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int want = len;
-                if (!fired && read >= data.length / 2) {
-                    fired = true;
-                    hook.run();
-                } else if (!fired) {
-                    want = (int) Math.min(len, data.length / 2 - read); // stop exactly half-way
-                }
-                int n = super.read(b, off, want);
-                if (n > 0) {
-                    read += n;
-                }
-                return n;
-            }
-        };
-    }
-
-    interface IoAction {
-        void run() throws IOException;
-    }
 
     private static SyncTarget open(TestServers.Server s, String location, Map<String, String> extra) throws IOException {
         Map<String, String> o = new TreeMap<>(s.options());
@@ -102,7 +67,7 @@ class WriteRaceTest {
                 Entry listed = user.write(X, new ByteArrayInputStream(new byte[] {1, 2, 3}), WriteHints.ofSize(3));
                 hints = hints.withPrecondition(WriteHints.Precondition.unchanged(listed));
             }
-            InputStream content = racing(data, () -> user.write(X, new ByteArrayInputStream(USER), WriteHints.ofSize(USER.length)));
+            InputStream content = TestContent.halfwayThen(data, () -> user.write(X, new ByteArrayInputStream(USER), WriteHints.ofSize(USER.length)));
             WriteHints h = hints;
             assertThatThrownBy(() -> writer.write(X, content, h))
                     .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("d/x.bin").hasMessageContaining("kept");
@@ -188,7 +153,7 @@ class WriteRaceTest {
             byte[] data = TestContent.bytes(41, 6 * MIB);
             ResumableWriter.PartialWrite w = writer.ability(ResumableWriter.class).orElseThrow().begin(X,
                     WriteHints.ofSize(data.length).withPrecondition(WriteHints.Precondition.unchanged(listed)));
-            w.append(racing(data, () -> user.write(X, new ByteArrayInputStream(USER), WriteHints.ofSize(USER.length))));
+            w.append(TestContent.halfwayThen(data, () -> user.write(X, new ByteArrayInputStream(USER), WriteHints.ofSize(USER.length))));
             assertThatThrownBy(w::complete).isInstanceOf(PreconditionFailedException.class).hasMessageContaining("kept");
             try (InputStream in = user.open(X, 0)) {
                 assertThat(in.readAllBytes()).isEqualTo(USER);
