@@ -23,35 +23,8 @@ final class LocalCopies {
 
     /** Copies through a temporary file and a rename, keeping the source's modification time. */
     Entry copy(SyncPath from, SyncPath to) throws IOException {
-        return copyFrom(fs, from, to);
-    }
-
-    /**
-     * Whether a file of {@code other} can be copied here by the file system: another local
-     * folder on the same file store (the copy may then be a reflink or an in-kernel copy).
-     */
-    boolean canCopyFrom(LocalFiles other) {
-        try {
-            return other.root.getFileSystem() == fs.root.getFileSystem()
-                    && Files.getFileStore(existing(other.root)).equals(Files.getFileStore(existing(fs.root)));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** {@code p}, or its nearest ancestor that exists (a root is created by the first write). */
-    private static Path existing(Path p) {
-        Path q = p.toAbsolutePath();
-        while (q.getParent() != null && !Files.exists(q)) {
-            q = q.getParent();
-        }
-        return q;
-    }
-
-    /** Copies {@code from} of the local folder {@code other} to {@code to} here, as {@link #copy} does. */
-    Entry copyFrom(LocalFiles other, SyncPath from, SyncPath to) throws IOException {
-        Path source = other.resolve(from, true, "copy");
-        other.requireRegularFile(from, source, "copy", LocalFiles.FOLLOW);
+        Path source = fs.resolve(from, true, "copy");
+        fs.requireRegularFile(from, source, "copy", LocalFiles.FOLLOW);
         Path target = fs.prepareFileDestination(to, "copy to");
         Path temp = target.getParent().resolve(TemporaryNames.newName(to.name()));
         boolean moved = false;
@@ -67,7 +40,7 @@ final class LocalCopies {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } catch (IOException e) {
-            throw fs.map(e, "copy " + other.where(from) + " to", to);
+            throw fs.map(e, "copy " + fs.where(from) + " to", to);
         } finally {
             if (!moved) {
                 LocalFiles.deleteQuietly(temp);

@@ -56,21 +56,19 @@ final class LocalPartialWrite implements PartialWrite {
     public void append(InputStream content) throws IOException {
         long already = committedBytes();
         long room = hints.size() < 0 ? -1 : hints.size() - already;
-        SourceStream source = new SourceStream(content);
-        ExactSizeInputStream in = new ExactSizeInputStream(source, room, "write " + fs.where(path));
+        ExactSizeInputStream in = new ExactSizeInputStream(content, room, "write " + fs.where(path));
         try (FileOutputStream out = new FileOutputStream(temp.toFile(), true)) {
+            // transferTo lets a local source hand the bytes over in the kernel.
             in.transferTo(out);
             if (fs.options.fsync()) {
                 out.getChannel().force(true);
             }
         } catch (IOException e) {
-            if (in.causedBy(e) && !source.failed) {
+            if (in.sizeMismatch()) {
                 // Worded as this backend always has; the check itself is ExactSizeInputStream's.
                 throw sizeMismatch(already + in.count(), hints.size(), e);
             }
-            if (in.causedBy(e)) {
-                throw e; // the source's own failure (a remote source's network error), unchanged
-            }
+            // Errors the mapping does not know (a remote source's network failure) pass unchanged.
             throw fs.map(e, "write", path);
         }
     }
@@ -105,27 +103,5 @@ final class LocalPartialWrite implements PartialWrite {
         String amount = got > expected ? "more than " + expected : String.valueOf(got);
         return new PermanentSyncException("cannot write " + fs.where(path) + ": the content had " + amount
                 + " bytes but " + expected + " were announced; nothing was written", cause);
-    }
-
-    /**
-     * Notes whether the content itself threw: {@link ExactSizeInputStream#failure()} holds either
-     * the source's exception or its own size check's, and only the latter is reworded.
-     */
-    private static final class SourceStream extends FilterInputStream {
-        boolean failed;
-
-        SourceStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                failed = true;
-                throw e;
-            }
-        }
     }
 }

@@ -7,7 +7,6 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
-import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
@@ -182,19 +181,6 @@ public final class LocalTarget
     @Override
     public Entry copy(SyncPath from, SyncPath to) throws IOException {
         return copies.copy(from, to);
-    }
-
-    @Override
-    public boolean canCopyFrom(SyncTarget source) {
-        return source instanceof LocalTarget other && copies.canCopyFrom(other.fs);
-    }
-
-    @Override
-    public Entry copyFrom(SyncTarget source, SyncPath from, SyncPath to) throws IOException {
-        if (!canCopyFrom(source)) {
-            throw new PermanentSyncException("cannot copy from " + source.description() + " on the file system");
-        }
-        return copies.copyFrom(((LocalTarget) source).fs, from, to);
     }
 
     /** Renames a file or directory (the final name itself, never what a link there points to). */

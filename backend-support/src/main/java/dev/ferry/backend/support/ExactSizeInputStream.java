@@ -53,8 +53,9 @@ public final class ExactSizeInputStream extends FilterInputStream {
     }
 
     /**
-     * The exception this stream threw (the source's own, or the size check's), or null: a
-     * backend tells a source fault from a server fault with it.
+     * The exception this stream threw from a read (the source's own, or the size check's), or
+     * null: a backend tells a source fault from a server fault with it. After
+     * {@link #transferTo}, only the size check's is known ({@link #sizeMismatch()}).
      */
     public Throwable failure() {
         return failure;
@@ -111,13 +112,8 @@ public final class ExactSizeInputStream extends FilterInputStream {
     @Override
     public long transferTo(OutputStream out) throws IOException {
         started = true;
-        long n;
-        try {
-            n = in.transferTo(out);
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-            throw e;
-        }
+        // A failure here may be the source's or the output's: not recorded as the source's.
+        long n = in.transferTo(out);
         count += n;
         if (expected >= 0 && count > expected) {
             throw fail(new PermanentSyncException("cannot " + action + ": the source delivered more than the "
