@@ -301,7 +301,7 @@ final class TwoWayPlanner {
             return;
         }
         Map<String, Entry> loserListing = loser == Side.SOURCE ? la : lb;
-        if (alreadyKept(lose, loserListing)) {
+        if (alreadyKept(lose, loserListing, loser == Side.SOURCE ? a : b)) {
             // An earlier run kept this very version aside and stopped before the winner came in
             // (a crash, a failed copy): the winner replaces it; the kept copy travels on its own.
             copy(win, Optional.of(lose), SyncAction.Reason.CONFLICT_WINNER, loser);
@@ -316,18 +316,27 @@ final class TwoWayPlanner {
     }
 
     /**
-     * Whether the losing version already has a conflict copy beside it: same size and same
-     * modification time under one of its conflict names.
+     * Whether the losing version already has a conflict copy beside it: one of its conflict names
+     * holding the same bytes, proven by a hash the side computes (size and time alone are no
+     * proof: a different file may share them, and the loser would then be overwritten).
      */
-    private static boolean alreadyKept(Entry lose, Map<String, Entry> listing) {
-        if (lose.modTime().isEmpty()) {
+    private static boolean alreadyKept(Entry lose, Map<String, Entry> listing, SyncTarget side) {
+        Optional<dev.ferry.api.Hasher> hasher = side.ability(dev.ferry.api.Hasher.class);
+        Optional<dev.ferry.api.HashAlgorithm> alg = side.capabilities().hashes().stream().findFirst();
+        if (hasher.isEmpty() || alg.isEmpty()) {
             return false;
         }
         Pattern p = ConflictNames.pattern(lose.path().name());
         for (Entry e : listing.values()) {
-            if (e.isFile() && e.size() == lose.size() && e.modTime().equals(lose.modTime())
-                    && p.matcher(e.path().name()).matches()) {
-                return true;
+            if (e.isFile() && e.size() == lose.size() && p.matcher(e.path().name()).matches()) {
+                try {
+                    Optional<String> kept = hasher.get().hash(e.path(), alg.get());
+                    if (kept.isPresent() && kept.equals(hasher.get().hash(lose.path(), alg.get()))) {
+                        return true;
+                    }
+                } catch (IOException ex) {
+                    return false; // unproven: keep another copy rather than risk this one
+                }
             }
         }
         return false;

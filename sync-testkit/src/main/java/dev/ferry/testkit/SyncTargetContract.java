@@ -690,40 +690,16 @@ public abstract class SyncTargetContract {
 
     /** Delivers the first half of {@code data}, then waits for {@code resume} before the rest. */
     private static InputStream pausingHalfway(byte[] data, CountDownLatch halfway, CountDownLatch resume) {
-        return new InputStream() {
-            private int position;
-            private boolean paused;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (position >= data.length) {
-                    return -1;
+        return TestContent.halfwayThen(data, () -> {
+            halfway.countDown();
+            try {
+                if (!resume.await(120, TimeUnit.SECONDS)) {
+                    throw new IOException("test never resumed the write");
                 }
-                int half = data.length / 2;
-                if (position == half && !paused) {
-                    paused = true;
-                    halfway.countDown();
-                    try {
-                        if (!resume.await(120, TimeUnit.SECONDS)) {
-                            throw new IOException("test never resumed the write");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while paused");
-                    }
-                }
-                int end = position < half ? half : data.length;
-                int n = Math.min(len, end - position);
-                System.arraycopy(data, position, b, off, n);
-                position += n;
-                return n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while paused");
             }
-        };
+        });
     }
 }
