@@ -76,6 +76,33 @@ final class Preconditions {
         }
     }
 
+    /**
+     * A conditional write that failed on the connection: a store that refuses a condition as the
+     * request arrives may close the connection while the body is still being sent (S3Proxy), so
+     * the refusal reaches the client as a broken pipe. A HEAD tells: if what is there no longer
+     * matches, and is not this write's own content ({@code md5Hex}), the failure was the
+     * condition's, else it stays the transient one it looked like.
+     */
+    IOException afterFailure(SyncPath path, Precondition pre, String md5Hex, IOException failure) {
+        if (pre.isNone() || !(failure instanceof dev.ferry.api.TransientSyncException)) {
+            return failure;
+        }
+        try {
+            Optional<Entry> now = info.headFile(path, "check what is at");
+            boolean ours = now.flatMap(Entry::version).map(v -> v.replace("\"", "").equalsIgnoreCase(md5Hex))
+                    .orElse(false);
+            if (!ours && !pre.matches(now)) {
+                PreconditionFailedException refused = new PreconditionFailedException("cannot write " + b.at(path)
+                        + ": " + mismatch(pre, now) + "; the version there was kept and nothing was published");
+                refused.addSuppressed(failure);
+                return refused;
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
     private static String mismatch(Precondition pre, Optional<Entry> now) {
         if (pre.mustBeAbsent()) {
             return "a file appeared there since the plan (" + now.map(Entry::size).orElse(0L) + " bytes)";

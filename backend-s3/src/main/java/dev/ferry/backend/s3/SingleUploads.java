@@ -100,7 +100,8 @@ final class SingleUploads {
                 own.addSuppressed(e);
                 throw own;
             }
-            throw S3Errors.map(e, "write", b.at(path));
+            throw preconditions.afterFailure(path, hints.precondition(), HashAlgorithm.hex(md5),
+                    S3Errors.map(e, "write", b.at(path)));
         }
     }
 

@@ -201,10 +201,10 @@ class S3PreconditionRaceTest {
         S3Target t = target("store-decides", options);
         assertThat(t.capabilities().conditionalWrites()).isTrue();
         byte[] old = TestContent.bytes(70, 1000);
-        // Small enough to be sent whole before S3Proxy answers: it refuses as the request arrives
-        // and closes the connection, so a larger body can meet a broken pipe (a transient
-        // failure, nothing published) instead of the 412.
-        byte[] ours = TestContent.bytes(71, 16 * 1024);
+        // S3Proxy refuses as the request arrives and closes the connection, so the client may
+        // meet a broken pipe instead of the 412: the target then asks what is there (a HEAD) and
+        // still reports the refusal as a precondition failure.
+        byte[] ours = TestContent.bytes(71, MIB);
         byte[] user = TestContent.bytes(72, 2000);
         t.write(SyncPath.of("x.bin"), new ByteArrayInputStream(old), WriteHints.ofSize(old.length));
         Entry before = listed(t, "x.bin");
