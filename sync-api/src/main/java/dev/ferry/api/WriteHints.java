@@ -38,9 +38,9 @@ public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm
      * @param expectedVersion the version token ({@link Entry#version()}) the file must still have
      *     (S3 {@code If-Match}, WebDAV {@code If-Match})
      * @param expected the file as the plan saw it: the write goes ahead only while the path still
-     *     holds a file of that size, with that time (where it had one) and that version token
-     *     (where it had one); a user's edit made while the new content was being sent is never
-     *     replaced
+     *     holds a file of that size, with that time to the listing's precision (where it had one)
+     *     and that version token (where it had one); a user's edit made while the new content was
+     *     being sent is never replaced
      */
     public record Precondition(boolean mustBeAbsent, Optional<String> expectedVersion, Optional<Entry> expected) {
 
@@ -103,11 +103,20 @@ public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm
                     return false;
                 }
                 if (e.modTime().isPresent() && now.get().modTime().isPresent()
-                        && !now.get().modTime().equals(e.modTime())) {
+                        && !sameTime(e.modTime().get(), e.modTimePrecision(), now.get().modTime().get())) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /**
+         * Whether {@code seen} is the time a listing showed as {@code listed}, to that listing's
+         * precision: an FTP LIST that shows the minute lists 12:05 for a file a stat says is
+         * 12:05:42, and that is the same file.
+         */
+        private static boolean sameTime(Instant listed, java.time.Duration precision, Instant seen) {
+            return seen.equals(listed) || !seen.isBefore(listed) && seen.isBefore(listed.plus(precision));
         }
     }
 

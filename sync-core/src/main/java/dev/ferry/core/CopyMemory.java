@@ -45,15 +45,20 @@ final class CopyMemory implements RunMemory {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopyMemory.class);
 
     private final StateStore store;
-    private SyncTarget source;
-    private SyncTarget destination;
-    private SyncOptions options;
-    private boolean readOnly;
+    private final SyncTarget source;
+    private final SyncTarget destination;
+    private final SyncOptions options;
+    private final boolean readOnly;
     private final Queue<StateRecord> confirmed = new ConcurrentLinkedQueue<>();
     private final Set<SyncPath> seen = ConcurrentHashMap.newKeySet();
 
-    private CopyMemory(StateStore store) {
+    private CopyMemory(StateStore store, SyncTarget source, SyncTarget destination, SyncOptions options,
+            boolean readOnly) {
         this.store = store;
+        this.source = source;
+        this.destination = destination;
+        this.options = options;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -70,12 +75,8 @@ final class CopyMemory implements RunMemory {
     /** The memory of the pair {@code source -> destination}, for a run (or a dry run) with these options. */
     static CopyMemory open(SyncTarget source, SyncTarget destination, SyncOptions options, StateLayout layout,
             boolean readOnly) throws IOException {
-        CopyMemory m = load(layout.pairFile(source.description(), destination.description(), ".copies"));
-        m.source = source;
-        m.destination = destination;
-        m.options = options;
-        m.readOnly = readOnly;
-        return m;
+        StateStore store = load(layout.pairFile(source.description(), destination.description(), ".copies"));
+        return new CopyMemory(store, source, destination, options, readOnly);
     }
 
     /**
@@ -113,9 +114,9 @@ final class CopyMemory implements RunMemory {
      * Loads the memory; a damaged one is set aside and started afresh, which costs nothing but
      * a first-run judgement by size.
      */
-    static CopyMemory load(Path file) throws IOException {
+    private static StateStore load(Path file) throws IOException {
         try {
-            return new CopyMemory(StateStore.load(file));
+            return StateStore.load(file);
         } catch (IOException e) {
             if (!java.nio.file.Files.exists(file)) {
                 throw e;
@@ -125,7 +126,7 @@ final class CopyMemory implements RunMemory {
             java.nio.file.Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".journal"));
-            return new CopyMemory(StateStore.load(file));
+            return StateStore.load(file);
         }
     }
 

@@ -327,17 +327,20 @@ final class TwoWayPlanner {
             return false;
         }
         Pattern p = ConflictNames.pattern(lose.path().name());
-        for (Entry e : listing.values()) {
-            if (e.isFile() && e.size() == lose.size() && p.matcher(e.path().name()).matches()) {
-                try {
-                    Optional<String> kept = hasher.get().hash(e.path(), alg.get());
-                    if (kept.isPresent() && kept.equals(hasher.get().hash(lose.path(), alg.get()))) {
+        Optional<String> loser = null; // hashed once, when a candidate needs it
+        try {
+            for (Entry e : listing.values()) {
+                if (e.isFile() && e.size() == lose.size() && p.matcher(e.path().name()).matches()) {
+                    if (loser == null) {
+                        loser = hasher.get().hash(lose.path(), alg.get());
+                    }
+                    if (loser.isPresent() && loser.equals(hasher.get().hash(e.path(), alg.get()))) {
                         return true;
                     }
-                } catch (IOException ex) {
-                    return false; // unproven: keep another copy rather than risk this one
                 }
             }
+        } catch (IOException ex) {
+            return false; // unproven: keep another copy rather than risk this one
         }
         return false;
     }
@@ -356,12 +359,7 @@ final class TwoWayPlanner {
         if (excess <= 0) {
             return;
         }
-        // Oldest first: by the time in the name, then by the counter a same-second copy got.
-        existing.sort(Comparator.comparing((Entry e) -> p.matcher(e.path().name()).replaceFirst("$2"))
-                .thenComparingInt(e -> {
-                    java.util.regex.Matcher m = p.matcher(e.path().name());
-                    return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3).substring(1)) : 1;
-                }));
+        existing.sort(Comparator.comparing((Entry e) -> e.path().name(), ConflictNames.oldestFirst(original.name())));
         for (int i = 0; i < excess && i < existing.size(); i++) {
             fileDeletes.add(new SyncAction.DeleteFile(existing.get(i), side));
         }

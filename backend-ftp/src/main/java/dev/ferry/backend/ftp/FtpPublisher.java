@@ -12,7 +12,6 @@ import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.backend.support.TemporaryNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -135,14 +134,14 @@ final class FtpPublisher {
                     throw refusal; // nothing moved
                 }
                 Optional<Entry> now = stat.statOn(c, w.path, w.target, w.action);
-                if (!matches(pre, now)) {
+                if (!pre.matches(now)) {
                     deleteQuietly(c, w.temp);
                     throw changed(w, pre, now, Optional.empty());
                 }
                 throw refusal;
             }
             Optional<Entry> now = stat.statOn(c, w.path, aside, asideName, w.action);
-            if (!matches(pre, now)) {
+            if (!pre.matches(now)) {
                 Optional<String> keptAs = putBack(c, w, aside);
                 deleteQuietly(c, w.temp);
                 throw changed(w, pre, now, keptAs);
@@ -203,25 +202,6 @@ final class FtpPublisher {
     /** A name to take a file aside under: hidden from listings, never swept (see TemporaryNames). */
     static String asideName(String finalName) {
         return TemporaryNames.newAsideName(finalName);
-    }
-
-    /**
-     * Whether {@code now} satisfies {@code pre}, judged at the precision of the listing the plan
-     * came from: LIST shows recent files to the minute while MDTM says the second, so a time
-     * within the listed entry's precision counts as the same time.
-     */
-    static boolean matches(Precondition pre, Optional<Entry> now) {
-        if (now.isPresent() && now.get().isFile() && pre.expected().isPresent()) {
-            Entry expected = pre.expected().get();
-            Duration precision = expected.modTimePrecision();
-            Optional<Instant> listed = expected.modTime();
-            Optional<Instant> seen = now.get().modTime();
-            if (listed.isPresent() && seen.isPresent() && precision.compareTo(FtpStat.SECOND) > 0
-                    && !seen.get().isBefore(listed.get()) && seen.get().isBefore(listed.get().plus(precision))) {
-                now = Optional.of(now.get().toBuilder().modTime(listed.get()).build());
-            }
-        }
-        return pre.matches(now);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.ferry.backend.support;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -55,6 +57,21 @@ public final class ConflictNames {
         String ext = dot > 0 ? name.substring(dot) : "";
         return Pattern.compile("(" + Pattern.quote(base) + ")\\.sync-conflict-(\\d{8}-\\d{6})-[A-Z0-9]{7}(-\\d+)?"
                 + Pattern.quote(ext));
+    }
+
+    /**
+     * Orders conflict names of {@code name} oldest first: by the time in the name, then by the
+     * counter a copy made in the same second got (none counts as 1).
+     */
+    public static Comparator<String> oldestFirst(String name) {
+        Pattern p = pattern(name);
+        return Comparator.comparing((String n) -> {
+            Matcher m = p.matcher(n);
+            return m.matches() ? m.group(2) : "";
+        }).thenComparingInt(n -> {
+            Matcher m = p.matcher(n);
+            return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3).substring(1)) : 1;
+        });
     }
 
     private static int utf8(String s) {

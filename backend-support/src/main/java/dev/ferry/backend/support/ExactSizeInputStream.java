@@ -94,12 +94,10 @@ public final class ExactSizeInputStream extends FilterInputStream {
         if (n > 0) {
             count += n;
             if (expected >= 0 && count > expected) {
-                throw fail(new PermanentSyncException("cannot " + action + ": the source delivered more than the "
-                        + expected + " bytes announced; nothing was written"));
+                throw fail(tooLong());
             }
         } else if (n < 0 && expected >= 0 && count < expected) {
-            throw fail(new PermanentSyncException("cannot " + action + ": the source ended after " + count
-                    + " of the " + expected + " bytes announced; nothing was written"));
+            throw fail(tooShort());
         }
         return n;
     }
@@ -115,15 +113,20 @@ public final class ExactSizeInputStream extends FilterInputStream {
         // A failure here may be the source's or the output's: not recorded as the source's.
         long n = in.transferTo(out);
         count += n;
-        if (expected >= 0 && count > expected) {
-            throw fail(new PermanentSyncException("cannot " + action + ": the source delivered more than the "
-                    + expected + " bytes announced; nothing was written"));
-        }
-        if (expected >= 0 && count < expected) {
-            throw fail(new PermanentSyncException("cannot " + action + ": the source ended after " + count
-                    + " of the " + expected + " bytes announced; nothing was written"));
+        if (expected >= 0 && count != expected) {
+            throw fail(count > expected ? tooLong() : tooShort());
         }
         return n;
+    }
+
+    private PermanentSyncException tooLong() {
+        return new PermanentSyncException("cannot " + action + ": the source delivered more than the " + expected
+                + " bytes announced; nothing was written");
+    }
+
+    private PermanentSyncException tooShort() {
+        return new PermanentSyncException("cannot " + action + ": the source ended after " + count + " of the "
+                + expected + " bytes announced; nothing was written");
     }
 
     /** Whether this stream failed its size check (rather than the source failing a read). */

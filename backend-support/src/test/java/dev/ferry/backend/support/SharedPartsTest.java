@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The small parts every backend shares: aside names, conflict names, the exact-size stream, the temp filter. */
@@ -41,6 +42,11 @@ class SharedPartsTest {
         assertThat(taken).containsExactlyInAnyOrder("notes.sync-conflict-20240405-060708-ABCDEFG.txt",
                 "notes.sync-conflict-20240405-060708-ABCDEFG-2.txt", "notes.sync-conflict-20240405-060708-ABCDEFG-3.txt");
         assertThat(taken).allSatisfy(n -> assertThat(ConflictNames.pattern("notes.txt").matcher(n).matches()).isTrue());
+        String later = ConflictNames.name("notes.txt", t.plusSeconds(1), "ABCDEFG", x -> false);
+        assertThat(Stream.concat(Stream.of(later), taken.stream()).sorted(ConflictNames.oldestFirst("notes.txt")))
+                .as("by time, then by counter").containsExactly("notes.sync-conflict-20240405-060708-ABCDEFG.txt",
+                        "notes.sync-conflict-20240405-060708-ABCDEFG-2.txt",
+                        "notes.sync-conflict-20240405-060708-ABCDEFG-3.txt", later);
         String huge = "x".repeat(250) + ".txt";
         String n = ConflictNames.name(huge, t, "ABCDEFG", x -> false);
         assertThat(n.length()).isLessThanOrEqualTo(255);
