@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a listing or a stat saw at one path: an immutable value.
@@ -29,6 +30,9 @@ public final class Entry {
     private final Duration modTimePrecision;
     private final Map<HashAlgorithm, String> hashes;
     private final String version;
+    private final short mode; // NO_MODE when the target keeps or told none
+
+    private static final short NO_MODE = -1;
 
     private Entry(Builder b) {
         this.path = Objects.requireNonNull(b.path, "path");
@@ -47,6 +51,7 @@ public final class Entry {
         this.modTimePrecision = b.modTimePrecision;
         this.hashes = b.hashes == null || b.hashes.isEmpty() ? Map.of() : Map.copyOf(b.hashes);
         this.version = b.version;
+        this.mode = b.mode;
     }
 
     /** Starts a file entry of {@code size} bytes. */
@@ -109,9 +114,18 @@ public final class Entry {
         return Optional.ofNullable(version);
     }
 
+    /**
+     * The POSIX permission bits ({@code 0755}, {@code 0600}: the low 12 bits of {@code st_mode}),
+     * where the target keeps them and this listing or read told them; empty otherwise.
+     */
+    public OptionalInt mode() {
+        return mode == NO_MODE ? OptionalInt.empty() : OptionalInt.of(mode);
+    }
+
     /** A builder holding this entry's values, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder(path, kind).size(size).modTimePrecision(modTimePrecision).version(version);
+        b.mode = mode;
         modTime().ifPresent(b::modTime);
         if (!hashes.isEmpty()) {
             b.hashes = new EnumMap<>(hashes);
@@ -134,7 +148,8 @@ public final class Entry {
                 && modNanos == e.modNanos
                 && modTimePrecision.equals(e.modTimePrecision)
                 && hashes.equals(e.hashes)
-                && Objects.equals(version, e.version);
+                && Objects.equals(version, e.version)
+                && mode == e.mode;
     }
 
     @Override
@@ -153,6 +168,9 @@ public final class Entry {
         if (version != null) {
             b.append(", v=").append(version);
         }
+        if (mode != NO_MODE) {
+            b.append(", mode=").append(Integer.toOctalString(mode));
+        }
         return b.append(']').toString();
     }
 
@@ -165,6 +183,7 @@ public final class Entry {
         private Duration modTimePrecision = Duration.ofNanos(1);
         private Map<HashAlgorithm, String> hashes;
         private String version;
+        private short mode = NO_MODE;
 
         private Builder(SyncPath path, EntryKind kind) {
             this.path = path;
@@ -210,6 +229,19 @@ public final class Entry {
         /** Sets the opaque version token; {@code null} means none. */
         public Builder version(String version) {
             this.version = version;
+            return this;
+        }
+
+        /**
+         * Sets the POSIX permission bits (0 to 07777).
+         *
+         * @throws IllegalArgumentException outside that range
+         */
+        public Builder mode(int mode) {
+            if (mode < 0 || mode > 07777) {
+                throw new IllegalArgumentException("a mode is 0 to 07777: " + Integer.toOctalString(mode));
+            }
+            this.mode = (short) mode;
             return this;
         }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the writer knows about content it is about to send, and what it expects to find: the
@@ -20,12 +21,19 @@ import java.util.Optional;
  *     {@linkplain Capabilities#conditionalWrites() checks it atomically} leaves no window; any
  *     other checks it as late as it can, just before the new content becomes visible, and says
  *     in its documentation what window remains
+ * @param mode POSIX permission bits to give the file, kept by targets with {@link PosixModes}
  */
 public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm, String> hashes,
-        Precondition precondition) {
+        Precondition precondition, OptionalInt mode) {
 
-    /** No hints: size unknown, no time, no hashes, no precondition. */
+    /** No hints: size unknown, no time, no hashes, no precondition, no mode. */
     public static final WriteHints NONE = new WriteHints(-1, Optional.empty(), Map.of(), Precondition.NONE);
+
+    /** Hints without a mode. */
+    public WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm, String> hashes,
+            Precondition precondition) {
+        this(size, modTime, hashes, precondition, OptionalInt.empty());
+    }
 
     /**
      * What a conditional write expects at its path. A target checks it as late as it can: with
@@ -126,6 +134,9 @@ public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm
             throw new IllegalArgumentException("size < -1");
         }
         hashes = Map.copyOf(hashes);
+        if (mode.isPresent() && (mode.getAsInt() < 0 || mode.getAsInt() > 07777)) {
+            throw new IllegalArgumentException("a mode is 0 to 07777: " + Integer.toOctalString(mode.getAsInt()));
+        }
     }
 
     /** Hints for content of a known size. */
@@ -140,7 +151,7 @@ public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm
 
     /** A copy with the modification time set. */
     public WriteHints withModTime(Instant time) {
-        return new WriteHints(size, Optional.of(time), hashes, precondition);
+        return new WriteHints(size, Optional.of(time), hashes, precondition, mode);
     }
 
     /** A copy with one more known hash. */
@@ -148,11 +159,19 @@ public record WriteHints(long size, Optional<Instant> modTime, Map<HashAlgorithm
         Map<HashAlgorithm, String> m = new EnumMap<>(HashAlgorithm.class);
         m.putAll(hashes);
         m.put(algorithm, algorithm.normalize(hex));
-        return new WriteHints(size, modTime, m, precondition);
+        return new WriteHints(size, modTime, m, precondition, mode);
     }
 
     /** A copy with a precondition. */
     public WriteHints withPrecondition(Precondition condition) {
-        return new WriteHints(size, modTime, hashes, condition);
+        return new WriteHints(size, modTime, hashes, condition, mode);
+    }
+
+    /**
+     * A copy asking for these POSIX permission bits on the written file. Only a target with the
+     * {@link PosixModes} ability keeps them; others ignore the hint.
+     */
+    public WriteHints withMode(int posixMode) {
+        return new WriteHints(size, modTime, hashes, precondition, OptionalInt.of(posixMode));
     }
 }

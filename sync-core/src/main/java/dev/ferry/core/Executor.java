@@ -1,6 +1,7 @@
 package dev.ferry.core;
 
 import dev.ferry.api.DescribedReader;
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
@@ -199,6 +200,12 @@ final class Executor {
                     target.makeDirectories(m.path());
                     return null;
                 });
+                Optional<PosixModes> modes = target.ability(PosixModes.class);
+                if (options.keepModes() && m.mode().isPresent() && modes.isPresent()
+                        && modes.get().keepsDirectoryModes()) {
+                    // Owner rwx stays on while the run fills the directory (0500 would refuse its files).
+                    modes.get().setDirectoryMode(m.path(), m.mode().getAsInt() | 0700);
+                }
                 dirsCreated.incrementAndGet();
                 return Optional.empty();
             }
@@ -299,8 +306,8 @@ final class Executor {
         SyncTarget to = on(c.side());
         // A listing may leave the time out; the copy must still keep it. A source whose reads
         // describe the file gives it with the content (one request, not a stat and a read).
-        Entry src = describedReader(from, c.source()).isPresent() ? c.source()
-                : FileComparator.withDetails(from, c.source());
+        Entry src = describedReader(from, to, c.source()).isPresent() ? c.source()
+                : withMode(from, to, FileComparator.withDetails(from, c.source()));
         SyncPath path = src.path();
         if (c.replaced().isPresent()) {
             unchangedSinceScan(to, c.replaced().get());
@@ -406,8 +413,11 @@ final class Executor {
      * front ({@link WantsHashes}) and the listing did not carry, asked of the source's
      * {@link Hasher}. A source that cannot say leaves them out: the write goes ahead without.
      */
-    private static WriteHints hintsFor(SyncTarget from, SyncTarget to, Entry src) throws IOException {
+    private WriteHints hintsFor(SyncTarget from, SyncTarget to, Entry src) throws IOException {
         WriteHints hints = WriteHints.from(src);
+        if (options.keepModes() && src.mode().isPresent() && to.ability(PosixModes.class).isPresent()) {
+            hints = hints.withMode(src.mode().getAsInt());
+        }
         Optional<WantsHashes> wants = to.ability(WantsHashes.class);
         Optional<Hasher> hasher = from.ability(Hasher.class);
         if (wants.isEmpty() || hasher.isEmpty()) {
@@ -465,9 +475,10 @@ final class Executor {
         Optional<ResumableWriter> rw = to.ability(ResumableWriter.class);
         if (rw.isPresent() && resumable(to, src.size())) {
             // The journal keys a resumable write by the source's time: know it before the read.
-            return copyResumable(from, to, rw.get(), c, FileComparator.withDetails(from, src), path, pre);
+            return copyResumable(from, to, rw.get(), c, withMode(from, to, FileComparator.withDetails(from, src)),
+                    path, pre);
         }
-        Optional<DescribedReader> describer = describedReader(from, src);
+        Optional<DescribedReader> describer = describedReader(from, to, src);
         DescribedReader.Read described = describer.isPresent() ? describer.get().openDescribed(path, 0) : null;
         if (described != null) {
             // The file as this read found it: its time, and its size and hashes even if it
@@ -527,11 +538,31 @@ final class Executor {
      * The source's {@link DescribedReader} when the entry lacks a time the copy must keep and the
      * source's reads tell it; else empty (a stat gives the time, as for any other source).
      */
-    private Optional<DescribedReader> describedReader(SyncTarget from, Entry src) {
-        if (src.modTime().isPresent() || !from.capabilities().keepsModTime()) {
+    private Optional<DescribedReader> describedReader(SyncTarget from, SyncTarget to, Entry src) {
+        boolean timeMissing = src.modTime().isEmpty() && from.capabilities().keepsModTime();
+        if (!timeMissing && !modeMissing(from, to, src)) {
             return Optional.empty();
         }
         return from.ability(DescribedReader.class);
+    }
+
+    /**
+     * Whether modes are kept and this source entry lacks one its target keeps but did not list
+     * (S3 metadata): a {@link DescribedReader} read or a stat then tells it.
+     */
+    private boolean modeMissing(SyncTarget from, SyncTarget to, Entry src) {
+        if (!options.keepModes() || src.mode().isPresent() || to.ability(PosixModes.class).isEmpty()) {
+            return false;
+        }
+        return from.ability(PosixModes.class).filter(m -> !m.listsModes()).isPresent();
+    }
+
+    /** The source entry with its mode, asked of the source where modes are kept and the listing left it out. */
+    private Entry withMode(SyncTarget from, SyncTarget to, Entry src) throws IOException {
+        if (!modeMissing(from, to, src)) {
+            return src;
+        }
+        return from.stat(src.path()).filter(Entry::isFile).orElse(src);
     }
 
     /** A copy arrived corrupted; retried, and removed from the destination if it stays bad. */

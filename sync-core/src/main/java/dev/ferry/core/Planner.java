@@ -202,7 +202,7 @@ final class Planner {
             }
         } else if (filter.includesDirectory(s.path())) {
             if (options.createEmptyDirectories() && !filter.hasIncludeRules()) {
-                makeDirs.add(new SyncAction.MakeDirectory(s.path()));
+                makeDirs.add(new SyncAction.MakeDirectory(s.path(), SyncAction.Side.DESTINATION, s.mode()));
             }
             walk.descend(s.path(), true, false);
         }

@@ -4,6 +4,7 @@ import dev.ferry.api.Entry;
 import dev.ferry.api.SyncPath;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One step of a {@link SyncPlan}: a value you can print, filter or count before anything runs.
@@ -141,8 +142,12 @@ public sealed interface SyncAction {
         CONFLICT_WINNER
     }
 
-    /** Create a directory. */
-    record MakeDirectory(SyncPath path, Side side) implements SyncAction {
+    /**
+     * Create a directory.
+     *
+     * @param mode the POSIX mode of the directory it copies, where the other side told one
+     */
+    record MakeDirectory(SyncPath path, Side side, OptionalInt mode) implements SyncAction {
         @Override
         public Kind kind() {
             return Kind.MAKE_DIRECTORY;
@@ -156,6 +161,11 @@ public sealed interface SyncAction {
         /** On the destination. */
         public MakeDirectory(SyncPath path) {
             this(path, Side.DESTINATION);
+        }
+
+        /** With no mode to give it. */
+        public MakeDirectory(SyncPath path, Side side) {
+            this(path, side, OptionalInt.empty());
         }
     }
 

@@ -48,6 +48,10 @@ import java.util.Optional;
  *     1,000 keys instead of one per directory), as rclone's {@code --fast-list}: fewer requests,
  *     but the tree's listing is held in memory until the walk reaches each directory. Off by
  *     default
+ * @param keepModes POSIX permission bits travel with copied files and created directories where
+ *     both sides keep them ({@link dev.ferry.api.PosixModes}: local disk, S3 metadata, FTP with
+ *     {@code SITE CHMOD}); elsewhere the receiving side's umask decides. A change of mode alone
+ *     is not a change the comparison sees (as rclone). Off by default
  */
 public record SyncOptions(
         SyncMode mode,
@@ -71,7 +75,8 @@ public record SyncOptions(
         boolean protectChanges,
         boolean trackRenames,
         RenameEvidence renameEvidence,
-        boolean fastList) {
+        boolean fastList,
+        boolean keepModes) {
 
     /** Validates. */
     public SyncOptions {
@@ -148,6 +153,7 @@ public record SyncOptions(
         b.trackRenames = trackRenames;
         b.renameEvidence = renameEvidence;
         b.fastList = fastList;
+        b.keepModes = keepModes;
         return b;
     }
 
@@ -166,6 +172,7 @@ public record SyncOptions(
         private boolean trackRenames;
         private RenameEvidence renameEvidence = RenameEvidence.HASH;
         private boolean fastList;
+        private boolean keepModes;
         private long bandwidthLimit;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean createEmptyDirectories = true;
@@ -310,12 +317,18 @@ public record SyncOptions(
             return this;
         }
 
+        /** Carry POSIX permission bits with files and directories where both sides keep them. */
+        public Builder keepModes(boolean keep) {
+            this.keepModes = keep;
+            return this;
+        }
+
         /** The options. */
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
                     clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom,
-                    protectChanges, trackRenames, renameEvidence, fastList);
+                    protectChanges, trackRenames, renameEvidence, fastList, keepModes);
         }
     }
 }

@@ -182,7 +182,7 @@ final class TwoWayPlanner {
             Side missingOn = ea == null ? Side.SOURCE : Side.DESTINATION;
             if (s == null) {
                 // New on one side: create it on the other, then its contents follow.
-                makeDirs.add(new SyncAction.MakeDirectory(path, missingOn));
+                makeDirs.add(new SyncAction.MakeDirectory(path, missingOn, (ea != null ? ea : eb).mode()));
             } else {
                 // Deleted on one side: its contents are judged one by one, and the directory
                 // goes too unless something in it changed (then it comes back).

@@ -69,6 +69,18 @@ final class LocalEdits {
         return fs.storedEntry(path, p, "set the modification time of");
     }
 
+    void setDirectoryMode(SyncPath path, int mode) throws IOException {
+        Path p = fs.resolve(path, true, "set the mode of");
+        if (!java.nio.file.Files.isDirectory(p, LocalFiles.NOFOLLOW)) {
+            throw new dev.ferry.api.NotFoundException("cannot set the mode of " + fs.where(path) + ": not a directory");
+        }
+        try {
+            Files.setPosixFilePermissions(p, dev.ferry.api.PosixModes.permissions(mode));
+        } catch (IOException e) {
+            throw fs.map(e, "set the mode of", path);
+        }
+    }
+
     /** Deletes a file or an empty directory; what is absent counts as deleted. */
     void delete(SyncPath path) throws IOException {
         Path p = fs.resolve(path, false, "delete");

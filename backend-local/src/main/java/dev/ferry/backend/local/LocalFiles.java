@@ -15,6 +15,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import dev.ferry.api.PosixModes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -77,7 +79,7 @@ final class LocalFiles {
             if (exists && i < checked) {
                 BasicFileAttributes attrs;
                 try {
-                    attrs = Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
+                    attrs = Files.readAttributes(p, LocalFiles.ATTRIBUTES, NOFOLLOW);
                 } catch (IOException e) {
                     // Missing (or unreachable): nothing below it can be a link; the operation
                     // itself will report whatever is wrong.
@@ -141,12 +143,12 @@ final class LocalFiles {
     Optional<Entry> entryAt(SyncPath path, Path p, String action) throws IOException {
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
+            attrs = Files.readAttributes(p, LocalFiles.ATTRIBUTES, NOFOLLOW);
             if (attrs.isSymbolicLink()) {
                 if (!path.isRoot() && linkRefusal(p).isPresent()) {
                     return Optional.empty();
                 }
-                attrs = Files.readAttributes(p, BasicFileAttributes.class);
+                attrs = Files.readAttributes(p, LocalFiles.ATTRIBUTES);
             }
         } catch (IOException e) {
             IOException mapped = map(e, action, path);
@@ -167,18 +169,36 @@ final class LocalFiles {
 
     static Optional<Entry> toEntry(SyncPath path, BasicFileAttributes attrs, Duration precision) {
         Instant mtime = attrs.lastModifiedTime().toInstant();
+        Entry.Builder b;
         if (attrs.isRegularFile()) {
-            return Optional.of(Entry.file(path, attrs.size()).modTime(mtime).modTimePrecision(precision).build());
+            b = Entry.file(path, attrs.size());
+        } else if (attrs.isDirectory()) {
+            b = Entry.directory(path);
+        } else {
+            return Optional.empty();
         }
-        if (attrs.isDirectory()) {
-            return Optional.of(Entry.directory(path).modTime(mtime).modTimePrecision(precision).build());
+        if (attrs instanceof PosixFileAttributes posix) {
+            b.mode(PosixModes.mode(posix.permissions()));
         }
-        return Optional.empty();
+        return Optional.of(b.modTime(mtime).modTimePrecision(precision).build());
+    }
+
+    /**
+     * What a stat reads: the POSIX view where the file system has one (the same single
+     * {@code lstat}, with the mode bits), else the basic one.
+     */
+    static final Class<? extends BasicFileAttributes> ATTRIBUTES =
+            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? PosixFileAttributes.class : BasicFileAttributes.class;
+
+    /** Whether this file system keeps POSIX modes. */
+    static boolean keepsModes() {
+        return ATTRIBUTES == PosixFileAttributes.class;
     }
 
     BasicFileAttributes attributes(SyncPath path, Path p, String action, LinkOption[] links) throws IOException {
         try {
-            return Files.readAttributes(p, BasicFileAttributes.class, links);
+            return Files.readAttributes(p, LocalFiles.ATTRIBUTES, links);
         } catch (IOException e) {
             throw map(e, action, path);
         }

@@ -59,7 +59,7 @@ final class LocalListing {
         Path dir = fs.resolve(directory, true, "list");
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(dir, BasicFileAttributes.class);
+            attrs = Files.readAttributes(dir, LocalFiles.ATTRIBUTES);
         } catch (IOException e) {
             throw fs.map(e, "list", directory);
         }
@@ -110,7 +110,7 @@ final class LocalListing {
         }
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(child, BasicFileAttributes.class, LocalFiles.NOFOLLOW);
+            attrs = Files.readAttributes(child, LocalFiles.ATTRIBUTES, LocalFiles.NOFOLLOW);
         } catch (NoSuchFileException e) {
             return; // deleted since the directory was read: simply not there any more
         } catch (IOException e) {
@@ -138,7 +138,7 @@ final class LocalListing {
                 return;
             }
             try {
-                attrs = Files.readAttributes(child, BasicFileAttributes.class);
+                attrs = Files.readAttributes(child, LocalFiles.ATTRIBUTES);
             } catch (IOException e) {
                 sink.notice(new ListingNotice(path.toString(), ListingNotice.Reason.UNREADABLE,
                         "cannot read the target of a symbolic link: " + e.getMessage()));
@@ -175,7 +175,7 @@ final class LocalListing {
      */
     private static Optional<Instant> lastChange(Path temp) {
         try {
-            BasicFileAttributes attrs = Files.readAttributes(temp, BasicFileAttributes.class, LocalFiles.NOFOLLOW);
+            BasicFileAttributes attrs = Files.readAttributes(temp, LocalFiles.ATTRIBUTES, LocalFiles.NOFOLLOW);
             if (!attrs.isRegularFile()) {
                 return Optional.empty();
             }

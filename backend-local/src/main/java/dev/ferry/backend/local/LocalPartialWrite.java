@@ -1,5 +1,6 @@
 package dev.ferry.backend.local;
 
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.Entry;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.ResumableWriter.PartialWrite;
@@ -81,6 +82,9 @@ final class LocalPartialWrite implements PartialWrite {
                 throw sizeMismatch(size, hints.size(), null);
             }
             // Before the file becomes visible, so no reader ever sees the new content with the wrong time.
+            if (hints.mode().isPresent() && LocalFiles.keepsModes()) {
+                Files.setPosixFilePermissions(temp, PosixModes.permissions(hints.mode().getAsInt()));
+            }
             if (hints.modTime().isPresent()) {
                 Files.setLastModifiedTime(temp, FileTime.from(hints.modTime().get()));
             }

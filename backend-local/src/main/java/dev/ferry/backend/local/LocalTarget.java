@@ -7,6 +7,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
 import dev.ferry.api.ServerSideMove;
@@ -47,7 +48,8 @@ import java.util.Optional;
  * left out with an {@code UNREPRESENTABLE_NAME} notice. Thread-safe.
  */
 public final class LocalTarget
-        implements SyncTarget, ServerSideCopy, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter {
+        implements SyncTarget, ServerSideCopy, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter,
+        PosixModes {
 
     private final Path root;
     private final LocalTargetOptions options;
@@ -201,6 +203,29 @@ public final class LocalTarget
     @Override
     public Entry setModTime(SyncPath path, Instant modTime) throws IOException {
         return edits.setModTime(path, modTime);
+    }
+
+    @Override
+    public <T> Optional<T> ability(Class<T> type) {
+        if (type == PosixModes.class && !LocalFiles.keepsModes()) {
+            return Optional.empty(); // a file system without POSIX permissions (Windows)
+        }
+        return SyncTarget.super.ability(type);
+    }
+
+    @Override
+    public boolean listsModes() {
+        return true;
+    }
+
+    @Override
+    public boolean keepsDirectoryModes() {
+        return true;
+    }
+
+    @Override
+    public void setDirectoryMode(SyncPath directory, int mode) throws IOException {
+        edits.setDirectoryMode(directory, mode);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.ferry.testkit.TestContent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.core.SyncTargets;
 import dev.ferry.core.Sync;
@@ -18,12 +19,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,5 +185,42 @@ public abstract class EngineRoundTripContract {
                 .isEqualTo(snapshot(root, Duration.ofSeconds(1), false));
         assertThat(plan(local, target).actions()).isEmpty();
         assertThat(caps).isNotNull();
+    }
+
+    /**
+     * With {@code keepModes}, POSIX modes make the round trip: an executable stays executable, a
+     * key stays 0600, a private directory stays 0700 where the target has directories. Skipped for
+     * targets without {@link PosixModes}, which say so in their abilities.
+     */
+    @Test
+    void modesMakeTheRoundTripWhenKept() throws IOException {
+        Assumptions.assumeTrue(target.ability(PosixModes.class).isPresent(),
+                "the target keeps no POSIX modes (no PosixModes ability)");
+        Assumptions.assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView("posix"),
+                "the local file system has no POSIX modes");
+        Path root = tmp.resolve("local");
+        file(root, "bin/run.sh", TestContent.bytes(11, 100), 1);
+        file(root, "data/plain.txt", TestContent.bytes(12, 100), 2);
+        file(root, "private/id_ed25519", TestContent.bytes(13, 100), 3);
+        Files.setPosixFilePermissions(root.resolve("bin/run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(root.resolve("data/plain.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(root.resolve("private/id_ed25519"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(root.resolve("private"), PosixFilePermissions.fromString("rwx------"));
+
+        SyncOptions keep = options().keepModes(true).build();
+        assertThat(Sync.between(local, target, keep).run().failures()).isEmpty();
+        assertThat(Sync.between(target, back, keep).run().failures()).isEmpty();
+
+        Path out = tmp.resolve("back");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("bin/run.sh"))))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("data/plain.txt"))))
+                .isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("private/id_ed25519"))))
+                .isEqualTo("rw-------");
+        if (target.ability(PosixModes.class).get().keepsDirectoryModes()) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("private"))))
+                    .isEqualTo("rwx------");
+        }
     }
 }
