@@ -6,12 +6,8 @@ import dev.ferry.core.SyncTargets;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -51,6 +47,8 @@ import java.util.regex.Pattern;
  *       dropped; a value wholly in double or single quotes loses them (to keep outer spaces).
  *       There are no inline comments and no escapes: a {@code #} inside a value is part of it.</li>
  *   <li>Lines starting with {@code #} or {@code ;} are comments; blank lines are ignored.</li>
+ *   <li>A header with two words, {@code [pair data]} or {@code [settings pairs]}, starts a section
+ *       of another kind ({@link ConfigFile}); those are not remotes and are read elsewhere.</li>
  *   <li>The key {@code url} is required: the location, in the syntax of
  *       {@link SyncTargets#parse}: a URI (whose query string and {@code user:password@} become
  *       options) or an absolute local path ({@code ~/} is the user's home directory).</li>
@@ -95,8 +93,6 @@ public final class RemotesConfig {
     public static final String URL_KEY = "url";
 
     private static final String ENV_VALUE_PREFIX = "env:";
-    private static final Pattern REMOTE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern URI_LIKE = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", Pattern.DOTALL);
     private static final Pattern USERINFO_PASSWORD = Pattern.compile("//[^/@?#:]*:[^/@?#]*@");
 
@@ -173,14 +169,8 @@ public final class RemotesConfig {
      * @throws IOException if it cannot be read
      */
     public static RemotesConfig read(Path file) throws IOException {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (NoSuchFileException e) {
-            throw new InvalidTargetException("config file not found: " + file);
-        } catch (CharacterCodingException e) {
-            throw new InvalidTargetException(file + ": not UTF-8 text");
-        }
+        String text = ConfigFile.readText(file)
+                .orElseThrow(() -> new InvalidTargetException("config file not found: " + file));
         RemotesConfig config = parse(text, file.toString());
         List<String> warnings = new ArrayList<>(config.warnings);
         worldReadableWarning(file, config).ifPresent(warnings::add);
@@ -197,58 +187,20 @@ public final class RemotesConfig {
     public static RemotesConfig parse(String text, String fileName) throws InvalidTargetException {
         Objects.requireNonNull(fileName, "fileName");
         Map<String, Section> sections = new LinkedHashMap<>();
-        Section current = null;
-        String[] lines = text.split("\r\n|\r|\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int lineNo = i + 1;
-            String line = lines[i];
-            if (i == 0 && line.startsWith("\uFEFF")) {
-                line = line.substring(1);
-            }
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-                continue;
-            }
-            if (line.startsWith("[")) {
-                if (!line.endsWith("]")) {
-                    throw error(fileName, lineNo, "a section header must look like [name]");
-                }
-                String name = line.substring(1, line.length() - 1).strip();
-                if (!REMOTE_NAME.matcher(name).matches() || name.length() < 2) {
-                    throw error(fileName, lineNo, "invalid remote name '" + name
-                            + "': use letters, digits, '_', '-', '.', at least two characters");
-                }
-                Section old = sections.get(name);
+        // Typed sections ([pair data], [settings pairs]) belong to their own readers.
+        for (ConfigFile.Section cs : ConfigFile.parse(text, fileName).sections(ConfigFile.REMOTE)) {
+            Map<String, Value> values = new LinkedHashMap<>();
+            for (ConfigFile.Setting setting : cs.settings()) {
+                Value old = values.get(setting.key());
                 if (old != null) {
-                    throw error(fileName, lineNo, "remote [" + name + "] is defined twice (first at line "
-                            + old.line + ")");
+                    throw error(fileName, setting.line(), "option '" + setting.key() + "' is set twice in ["
+                            + cs.name() + "] (first at line " + old.line + ")");
                 }
-                current = new Section(name, lineNo, new LinkedHashMap<>());
-                sections.put(name, current);
-                continue;
+                values.put(setting.key(), new Value(setting.value(), setting.line()));
             }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw error(fileName, lineNo, "expected 'key = value', '[name]' or a comment");
-            }
-            String key = line.substring(0, eq).strip();
-            String value = unquote(line.substring(eq + 1).strip());
-            if (current == null) {
-                throw error(fileName, lineNo, "option '" + key + "' before the first [remote] section");
-            }
-            if (!KEY.matcher(key).matches()) {
-                throw error(fileName, lineNo, "invalid option name '" + key + "'");
-            }
-            Value old = current.values.get(key);
-            if (old != null) {
-                throw error(fileName, lineNo, "option '" + key + "' is set twice in [" + current.name
-                        + "] (first at line " + old.line + ")");
-            }
-            current.values.put(key, new Value(value, lineNo));
+            sections.put(cs.name(), new Section(cs.name(), cs.line(), Collections.unmodifiableMap(values)));
         }
-        Map<String, Section> frozen = new LinkedHashMap<>();
-        sections.forEach((n, s) -> frozen.put(n, new Section(n, s.line, Collections.unmodifiableMap(s.values))));
-        return new RemotesConfig(fileName, Collections.unmodifiableMap(frozen), List.of());
+        return new RemotesConfig(fileName, Collections.unmodifiableMap(sections), List.of());
     }
 
     /** The file this came from, for messages. */
@@ -438,13 +390,6 @@ public final class RemotesConfig {
         return b.toString();
     }
 
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-            return v.substring(1, v.length() - 1);
-        }
-        return v;
-    }
-
     private static String expandHome(String path) {
         if (path.equals("~")) {
             return System.getProperty("user.home");
@@ -456,6 +401,6 @@ public final class RemotesConfig {
     }
 
     private static InvalidTargetException error(String file, int line, String message) {
-        return new InvalidTargetException(file + ":" + line + ": " + message);
+        return ConfigFile.error(file, line, message);
     }
 }
