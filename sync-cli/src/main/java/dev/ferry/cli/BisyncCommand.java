@@ -16,6 +16,20 @@ import picocli.CommandLine.Option;
                 + "conflict for --conflict. The first run merges both (deletes nothing). SRC is A, DST is B.")
 final class BisyncCommand extends RunCommand {
 
+    @picocli.CommandLine.Mixin
+    Locations locations;
+
+    @Override
+    String source() {
+        return locations.source;
+    }
+
+    @Override
+    String destination() {
+        return locations.destination;
+    }
+
+
     @Option(names = "--conflict", paramLabel = "POLICY", defaultValue = "keep-both", converter = PolicyConverter.class,
             description = "A file changed on both sides: keep-both (the older is kept as "
                     + "name.sync-conflict-DATE-TIME-ID.ext; default), newest, source-wins, destination-wins, stop.")

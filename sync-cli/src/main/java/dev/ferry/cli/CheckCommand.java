@@ -19,6 +19,20 @@ import picocli.CommandLine.Command;
         description = "Compare SRC and DST and list the differences; change nothing. Exit status 1 if they differ.")
 final class CheckCommand extends TwoTargetCommand {
 
+    @picocli.CommandLine.Mixin
+    Locations locations;
+
+    @Override
+    String source() {
+        return locations.source;
+    }
+
+    @Override
+    String destination() {
+        return locations.destination;
+    }
+
+
     /** One difference. */
     record Difference(String kind, String path, String detail) {}
 

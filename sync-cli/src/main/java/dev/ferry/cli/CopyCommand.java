@@ -8,6 +8,20 @@ import picocli.CommandLine.Command;
         sortOptions = false,
         description = "Copy new and changed files from SRC to DST; never delete anything on DST.")
 final class CopyCommand extends RunCommand {
+
+    @picocli.CommandLine.Mixin
+    Locations locations;
+
+    @Override
+    String source() {
+        return locations.source;
+    }
+
+    @Override
+    String destination() {
+        return locations.destination;
+    }
+
     @Override
     SyncMode mode() {
         return SyncMode.COPY;

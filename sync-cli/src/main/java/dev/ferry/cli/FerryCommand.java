@@ -45,6 +45,11 @@ final class FerryCommand implements Callable<Integer> {
         m.put("check", CheckCommand.class);
         m.put("ls", LsCommand.class);
         m.put("backends", BackendsCommand.class);
+        m.put("pair", PairCommand.class);
+        m.put("push", PushCommand.class);
+        m.put("pull", PullCommand.class);
+        m.put("purge", PurgeCommand.class);
+        m.put("remote", RemoteCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }

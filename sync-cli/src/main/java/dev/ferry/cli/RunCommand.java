@@ -87,6 +87,11 @@ abstract class RunCommand extends TwoTargetCommand {
                     + "know, else the content; default) or modtime (the same size and time suffice).")
     RenameEvidence renameEvidence;
 
+    @Option(names = "--keep-modes", negatable = true, description = "POSIX modes (0755, 0600) travel with files and "
+            + "created directories where both sides keep them: local disk, S3 (as rclone's metadata), FTP servers with "
+            + "SITE CHMOD (default: off; push and pull follow the pair's setting).")
+    Boolean keepModes;
+
     /** For tests: stop after this many runs of a --every/--watch job. */
     @Option(names = "--max-runs", hidden = true, defaultValue = "0")
     int maxRuns;
@@ -128,7 +133,8 @@ abstract class RunCommand extends TwoTargetCommand {
                 .resumableFrom(resumeFrom < 0 ? Long.MAX_VALUE : resumeFrom)
                 .stateDirectory(stateDir == null ? null : stateDir.toAbsolutePath())
                 .protectChanges(protectChanges)
-                .renameEvidence(renameEvidence);
+                .renameEvidence(renameEvidence)
+                .keepModes(Boolean.TRUE.equals(keepModes));
 
         configure(b);
         if ((every != null || watch) && (dryRun || json)) {
@@ -143,7 +149,7 @@ abstract class RunCommand extends TwoTargetCommand {
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger count = new AtomicInteger();
         AtomicBoolean lastFailed = new AtomicBoolean();
-        SyncJob.Builder jb = SyncJob.builder(s).destination(destination, d).options(b.build())
+        SyncJob.Builder jb = SyncJob.builder(s).destination(destination(), d).options(b.build())
                 .listener(new SyncJob.Listener() {
                     @Override
                     public void runEnded(SyncJob.Status status, boolean failed) {

@@ -10,6 +10,20 @@ import picocli.CommandLine.Command;
                 + "Try --dry-run first.")
 final class SyncCommand extends RunCommand {
 
+    @picocli.CommandLine.Mixin
+    Locations locations;
+
+    @Override
+    String source() {
+        return locations.source;
+    }
+
+    @Override
+    String destination() {
+        return locations.destination;
+    }
+
+
     @picocli.CommandLine.Option(names = "--track-renames", description = "A file that moved on SRC is moved on DST "
             + "(server-side where DST can) instead of deleted and sent again; proven as --track-renames-strategy says.")
     boolean trackRenames;

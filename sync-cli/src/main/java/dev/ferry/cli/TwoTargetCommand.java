@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** What {@code copy}, {@code sync} and {@code check} share: two locations, comparison and filters. */
@@ -29,12 +28,16 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source: a path, a URI (scheme://host/path?option=value) "
-            + "or remote:path.")
-    String source;
+    /** The source location as the user gave it (SRC, or a pair's side). */
+    abstract String source();
 
-    @Parameters(index = "1", paramLabel = "DST", description = "Destination, in the same forms.")
-    String destination;
+    /** The destination location as the user gave it. */
+    abstract String destination();
+
+    /** Filter rules that come after the command line's (a pair's own); none by default. */
+    List<String> defaultFilterRules() {
+        return List.of();
+    }
 
     @Option(names = {"-c", "--checksum"}, description = "Compare by size and hash instead of size and time.")
     boolean checksum;
@@ -114,7 +117,9 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
         }
         Filter.Builder f = Filter.builder();
         try {
-            for (String rule : filterRules) {
+            List<String> rules = new ArrayList<>(filterRules);
+            rules.addAll(defaultFilterRules()); // the first matching rule decides: the command line's win
+            for (String rule : rules) {
                 if (rule.charAt(0) == '+') {
                     f.include(rule.substring(1));
                 } else {
@@ -154,8 +159,8 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
     int withTargets(WithTargets body) {
         CliEnv env = env();
         Targets targets = Targets.load(env, common.config);
-        TargetSpec src = targets.parse(source, sourceOptions, "source");
-        TargetSpec dst = targets.parse(destination, destinationOptions, "destination");
+        TargetSpec src = targets.parse(source(), sourceOptions, "source");
+        TargetSpec dst = targets.parse(destination(), destinationOptions, "destination");
         SyncTarget s = null;
         SyncTarget d = null;
         try {

@@ -208,6 +208,22 @@ public final class RemotesConfig {
         return fileName;
     }
 
+    /**
+     * A remote's options as written in the file, {@code url} included, {@code env:} references
+     * not resolved: for listings (which must still redact literal secrets).
+     *
+     * @throws IllegalArgumentException if there is no remote of that name
+     */
+    public Map<String, String> rawOptions(String name) {
+        Section s = sections.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no remote named '" + name + "' in " + fileName);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        s.values.forEach((k, v) -> out.put(k, v.text));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** The remote names, in file order. */
     public Set<String> names() {
         return sections.keySet();
