@@ -66,30 +66,10 @@ class BinFerryLocaleTest {
     }
 
     private static Path script() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isExecutable(p.resolve("bin/ferry"))) {
-                return p.resolve("bin/ferry");
-            }
-        }
-        throw new IllegalStateException("bin/ferry not found above " + Path.of("").toAbsolutePath());
+        return TestLauncher.script();
     }
 
-    /** A jar with no classes: its manifest names Main and this test's class path. */
     private Path launcherJar() throws IOException {
-        List<String> urls = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                urls.add(Path.of(entry).toAbsolutePath().toUri().toString());
-            }
-        }
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.ferry.cli.Main");
-        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
-        Path jar = dir.resolve("launcher.jar");
-        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o, m)) {
-            j.flush();
-        }
-        return jar;
+        return TestLauncher.jar(dir);
     }
 }
