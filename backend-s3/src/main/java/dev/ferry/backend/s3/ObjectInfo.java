@@ -101,6 +101,7 @@ final class ObjectInfo {
             md5 = RcloneMeta.md5OfEtag(etag);
         }
         md5.ifPresent(h -> e.hash(HashAlgorithm.MD5, h));
+        RcloneMeta.parseMode(meta.get(RcloneMeta.MODE)).ifPresent(e::mode);
         return e.build();
     }
 
@@ -119,11 +120,12 @@ final class ObjectInfo {
         return out;
     }
 
-    /** rclone's metadata of a new object: its mtime, and md5chksum when given. */
+    /** rclone's metadata of a new object: its mtime, md5chksum when given, and its mode when given. */
     static Map<String, String> metadataFor(WriteHints hints, Optional<String> md5Hex) {
         Map<String, String> meta = new HashMap<>();
         hints.modTime().ifPresent(t -> meta.put(RcloneMeta.MTIME, RcloneMeta.formatTime(t)));
         md5Hex.ifPresent(h -> meta.put(RcloneMeta.MD5, RcloneMeta.md5Base64(h)));
+        hints.mode().ifPresent(m -> meta.put(RcloneMeta.MODE, RcloneMeta.formatMode(m)));
         return meta;
     }
 
@@ -134,6 +136,7 @@ final class ObjectInfo {
             e.hash(HashAlgorithm.MD5, md5);
         }
         hints.modTime().ifPresent(e::modTime);
+        hints.mode().ifPresent(e::mode);
         return e.build();
     }
 

@@ -19,6 +19,8 @@ final class RcloneMeta {
     static final String MTIME = "mtime";
     /** The metadata key of the content MD5 (without the {@code x-amz-meta-} prefix). */
     static final String MD5 = "md5chksum";
+    /** The metadata key of the POSIX mode: octal with the file type, as rclone's local backend gives it ({@code 100644}). */
+    static final String MODE = "mode";
 
     private static final Pattern PLAIN_MD5_ETAG = Pattern.compile("\"?[0-9a-fA-F]{32}\"?");
 
@@ -66,6 +68,23 @@ final class RcloneMeta {
             return Optional.of(negative ? Instant.ofEpochSecond(secs, -nanos) : Instant.ofEpochSecond(secs, nanos));
         } catch (NumberFormatException | java.time.DateTimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** A regular file's mode as rclone writes it: {@code 100755}. */
+    static String formatMode(int mode) {
+        return Integer.toOctalString(0100000 | mode);
+    }
+
+    /** The permission bits of a stored mode ({@code 100644}, {@code 0644} or {@code 644}); empty if it is not octal. */
+    static java.util.OptionalInt parseMode(String value) {
+        if (value == null || value.isBlank() || value.trim().length() > 11) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            return java.util.OptionalInt.of(Integer.parseInt(value.trim(), 8) & 07777);
+        } catch (NumberFormatException e) {
+            return java.util.OptionalInt.empty();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.RecursiveLister;
 import dev.ferry.api.ResumableWriter;
@@ -60,7 +61,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * two retry layers never multiply and the report shows every retry.
  */
 public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMove, ModTimeSetter, Hasher,
-        RecursiveLister, ResumableWriter, WantsHashes, DescribedReader {
+        RecursiveLister, ResumableWriter, WantsHashes, DescribedReader, PosixModes {
 
     private final Bucket bucket;
     private final Capabilities capabilities;
@@ -271,5 +272,17 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
     public void close() {
         bucket.close();
         multipart.clear();
+    }
+
+    /** Modes live in object metadata ({@code x-amz-meta-mode}, as rclone's): a HEAD or GET tells them, a listing does not. */
+    @Override
+    public boolean listsModes() {
+        return false;
+    }
+
+    /** S3 has no directories to give a mode. */
+    @Override
+    public boolean keepsDirectoryModes() {
+        return false;
     }
 }
