@@ -202,7 +202,8 @@ final class Executor {
                 });
                 Optional<PosixModes> modes = target.ability(PosixModes.class);
                 if (options.keepModes() && m.mode().isPresent() && modes.isPresent()
-                        && modes.get().keepsDirectoryModes()) {
+                        && modes.get().keepsDirectoryModes()
+                        && on(m.side().other()).ability(PosixModes.class).isPresent()) {
                     // Owner rwx stays on while the run fills the directory (0500 would refuse its files).
                     modes.get().setDirectoryMode(m.path(), m.mode().getAsInt() | 0700);
                 }
@@ -415,7 +416,9 @@ final class Executor {
      */
     private WriteHints hintsFor(SyncTarget from, SyncTarget to, Entry src) throws IOException {
         WriteHints hints = WriteHints.from(src);
-        if (options.keepModes() && src.mode().isPresent() && to.ability(PosixModes.class).isPresent()) {
+        // Only a side that keeps modes is believed (an FTP server's LIST may show made-up letters).
+        if (options.keepModes() && src.mode().isPresent() && to.ability(PosixModes.class).isPresent()
+                && from.ability(PosixModes.class).isPresent()) {
             hints = hints.withMode(src.mode().getAsInt());
         }
         Optional<WantsHashes> wants = to.ability(WantsHashes.class);

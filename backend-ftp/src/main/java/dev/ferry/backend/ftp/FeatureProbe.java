@@ -102,6 +102,66 @@ final class FeatureProbe {
         }
     }
 
+    /**
+     * Whether the server keeps POSIX modes: SITE CHMOD to 0600 and then 0755 on a temporary file
+     * in the root, each read back from a listing (MLST's unix.mode, or LIST's letters), so a
+     * server that shows made-up permissions or ignores CHMOD is not taken at its word. Tried once.
+     */
+    boolean keepsModes() {
+        if (features.chmod != ServerFeatures.Tri.UNKNOWN) {
+            return features.chmod == ServerFeatures.Tri.YES;
+        }
+        synchronized (probeLock) {
+            if (features.chmod != ServerFeatures.Tri.UNKNOWN) {
+                return features.chmod == ServerFeatures.Tri.YES;
+            }
+            String root = session.abs(SyncPath.ROOT);
+            String probe = child(root, TemporaryNames.newName("chmod-probe"));
+            String action = "probe SITE CHMOD on " + session.description();
+            ServerFeatures.Tri result;
+            try {
+                result = session.withConnection(action, false, c -> {
+                    if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[0]))) {
+                        dirs.mkdirs(c, root, action);
+                        if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[0]))) {
+                            return ServerFeatures.Tri.UNKNOWN; // read-only: ask again later
+                        }
+                    }
+                    try {
+                        for (int mode : new int[] {0600, 0755}) {
+                            if (!chmod(c, probe, mode) || modeOf(c, probe).orElse(-1) != mode) {
+                                return ServerFeatures.Tri.NO;
+                            }
+                        }
+                        return ServerFeatures.Tri.YES;
+                    } finally {
+                        c.client.deleteFile(probe);
+                    }
+                });
+            } catch (IOException e) {
+                LOG.debug("SITE CHMOD probe failed on {}: {}", session.description(), e.getMessage());
+                result = ServerFeatures.Tri.UNKNOWN;
+            }
+            features.chmod = result;
+            return result == ServerFeatures.Tri.YES;
+        }
+    }
+
+    /** SITE CHMOD; whether the server said it was done. */
+    static boolean chmod(FtpConnection c, String path, int mode) throws IOException {
+        return c.client.sendSiteCommand("CHMOD " + Integer.toOctalString(mode) + " " + path);
+    }
+
+    /** The mode a listing of one file shows: MLST where offered, else LIST. */
+    private java.util.OptionalInt modeOf(FtpConnection c, String path) throws IOException {
+        if (features.mlst()) {
+            org.apache.commons.net.ftp.FTPFile f = c.client.mlistFile(path);
+            return f == null ? java.util.OptionalInt.empty() : ListParser.mode(f);
+        }
+        org.apache.commons.net.ftp.FTPFile[] files = c.client.listFiles(path);
+        return files.length == 1 && files[0] != null ? ListParser.mode(files[0]) : java.util.OptionalInt.empty();
+    }
+
     /** Whether the {@code Hasher} ability is offered: FEAT advertised a hash command. */
     boolean hashes() {
         return !features.hashCommands().isEmpty();

@@ -89,13 +89,13 @@ final class FtpListing {
                     notices.add(new ListingNotice(path.toString(), ListingNotice.Reason.SYMLINK,
                             "symbolic link on the server, not followed"));
                 } else if (f.isDirectory()) {
-                    entries.add(Entry.directory(path).build());
+                    entries.add(withMode(Entry.directory(path), f).build());
                 } else if (f.isFile()) {
                     if (!mlsd && ListParser.dateOnly(f)) {
                         needTime.add(f);
                         continue;
                     }
-                    entries.add(Entry.file(path, Math.max(0, f.getSize()))
+                    entries.add(withMode(Entry.file(path, Math.max(0, f.getSize())), f)
                             .modTime(stamp == null ? null : stamp.toInstant())
                             .modTimePrecision(mlsd ? FtpStat.SECOND : MINUTE).build());
                 } else {
@@ -112,7 +112,7 @@ final class FtpListing {
                 if (t == null && ts != null) {
                     t = ts.toInstant();
                 }
-                entries.add(Entry.file(directory.child(f.getName()), Math.max(0, f.getSize()))
+                entries.add(withMode(Entry.file(directory.child(f.getName()), Math.max(0, f.getSize())), f)
                         .modTime(t).modTimePrecision(exact.get(i) != null ? FtpStat.SECOND : Duration.ofDays(1)).build());
             }
             return null;
@@ -242,5 +242,17 @@ final class FtpListing {
             }
         }
         return files;
+    }
+
+    /**
+     * The listed mode, unless the server is known not to keep modes (whether they are real is
+     * the SITE CHMOD probe's question: the engine uses them only where the target has the
+     * {@code PosixModes} ability).
+     */
+    private Entry.Builder withMode(Entry.Builder b, FTPFile f) {
+        if (features.chmod != ServerFeatures.Tri.NO) {
+            ListParser.mode(f).ifPresent(b::mode);
+        }
+        return b;
     }
 }

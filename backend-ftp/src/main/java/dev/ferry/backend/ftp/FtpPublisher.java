@@ -57,6 +57,10 @@ final class FtpPublisher {
         if (setTime) {
             times.setTimeOn(c, w.temp, modTime.get(), w.action);
         }
+        boolean setMode = w.hints.mode().isPresent() && session.features.chmod == ServerFeatures.Tri.YES;
+        if (setMode && !FeatureProbe.chmod(c, w.temp, w.hints.mode().getAsInt())) {
+            throw replyError(c, w.action + ": SITE CHMOD");
+        }
         Precondition pre = w.hints.precondition();
         if (pre.isNone()) {
             renameOver(c, w.temp, w.target, w.action);
@@ -68,6 +72,9 @@ final class FtpPublisher {
         Entry.Builder b = Entry.file(w.path, size).modTimePrecision(caps.modTimePrecision());
         if (setTime) {
             b.modTime(modTime.get());
+        }
+        if (setMode) {
+            b.mode(w.hints.mode().getAsInt());
         }
         return b.build();
     }

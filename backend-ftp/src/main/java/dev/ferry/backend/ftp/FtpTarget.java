@@ -7,6 +7,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideMove;
@@ -44,7 +45,8 @@ import java.util.Optional;
  * only routes: each concern lives in a package-private part (probe, listing, stat, download,
  * upload, publish, directories, times and hashes).
  */
-public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter {
+public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter,
+        PosixModes {
 
     private final FtpSession session;
     private final FeatureProbe probe;
@@ -147,6 +149,9 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
         if (type == Appender.class && !probe.appends()) {
             return Optional.empty();
         }
+        if (type == PosixModes.class && !probe.keepsModes()) {
+            return Optional.empty();
+        }
         return SyncTarget.super.ability(type);
     }
 
@@ -203,6 +208,30 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
     @Override
     public void makeDirectories(SyncPath directory) throws IOException {
         dirs.makeDirectories(directory);
+    }
+
+    /** Listings show modes: MLSD's unix.mode, or LIST's permission letters (the probe checked they are real). */
+    @Override
+    public boolean listsModes() {
+        return true;
+    }
+
+    @Override
+    public boolean keepsDirectoryModes() {
+        return true;
+    }
+
+    /** SITE CHMOD on the directory. */
+    @Override
+    public void setDirectoryMode(SyncPath directory, int mode) throws IOException {
+        String p = session.abs(directory);
+        String action = "set the mode of " + session.where(directory);
+        session.withConnection(action, true, c -> {
+            if (!FeatureProbe.chmod(c, p, mode)) {
+                throw FtpSession.replyError(c, action);
+            }
+            return null;
+        });
     }
 
     @Override

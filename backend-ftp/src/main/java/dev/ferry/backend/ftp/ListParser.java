@@ -208,6 +208,51 @@ final class ListParser extends FTPFileEntryParserImpl {
         return Integer.parseInt(s, from, to, 10);
     }
 
+    /**
+     * The POSIX mode a listing line tells: MLSx's {@code unix.mode} fact, or the permission
+     * letters of a Unix LIST line ({@code -rwxr-xr-x}, with s/S/t/T). Empty where the line has
+     * neither. Whether the server's modes are real is the {@code SITE CHMOD} probe's question.
+     */
+    static java.util.OptionalInt mode(FTPFile f) {
+        String raw = f.getRawListing();
+        if (raw == null) {
+            return java.util.OptionalInt.empty();
+        }
+        String lower = raw.toLowerCase(java.util.Locale.ROOT);
+        int at = lower.indexOf("unix.mode=");
+        if (at >= 0 && (at == 0 || lower.charAt(at - 1) == ';' || lower.charAt(at - 1) == ' ')) {
+            int end = lower.indexOf(';', at);
+            String v = raw.substring(at + "unix.mode=".length(), end < 0 ? raw.length() : end).trim();
+            try {
+                return v.isEmpty() || v.length() > 6 ? java.util.OptionalInt.empty()
+                        : java.util.OptionalInt.of(Integer.parseInt(v, 8) & 07777);
+            } catch (NumberFormatException e) {
+                return java.util.OptionalInt.empty();
+            }
+        }
+        if (raw.length() < 10 || "-dl".indexOf(raw.charAt(0)) < 0) {
+            return java.util.OptionalInt.empty();
+        }
+        int mode = 0;
+        for (int i = 0; i < 9; i++) {
+            char ch = raw.charAt(1 + i);
+            int shift = 8 - i;
+            int kind = i % 3; // r, w, x
+            char plain = "rwx".charAt(kind);
+            if (ch == plain) {
+                mode |= 1 << shift;
+            } else if (kind == 2 && (ch == 's' || ch == 't')) {
+                mode |= 1 << shift;
+                mode |= i == 2 ? 04000 : i == 5 ? 02000 : 01000;
+            } else if (kind == 2 && (ch == 'S' || ch == 'T')) {
+                mode |= i == 2 ? 04000 : i == 5 ? 02000 : 01000;
+            } else if (ch != '-') {
+                return java.util.OptionalInt.empty();
+            }
+        }
+        return java.util.OptionalInt.of(mode);
+    }
+
     /** Whether a parsed line only gave the day (old Unix entries show the year instead of hh:mm). */
     static boolean dateOnly(FTPFile f) {
         String raw = f.getRawListing();

@@ -30,6 +30,8 @@ final class ServerFeatures {
     private final Map<HashAlgorithm, String> hashCommands = new EnumMap<>(HashAlgorithm.class);
     volatile Tri mlsdDashA = Tri.UNKNOWN;
     volatile Tri mdtmSets = Tri.UNKNOWN;
+    /** Whether SITE CHMOD sets a mode that listings then show: learnt by trying. */
+    volatile Tri chmod = Tri.UNKNOWN;
     /** Whether uploads can continue a file: learnt by trying, FEAT cannot tell. */
     volatile StoreRestart storeRestart = StoreRestart.UNKNOWN;
 

@@ -67,4 +67,23 @@ class ListParserTest {
         assertThat(ListParser.fastUnix("01-02-24  10:00AM       <DIR>          Windows", utc, now)).isNull();
         assertThat(ListParser.fastUnix("-rw-r--r--    1 0 0 7 Mar  3 04:05 ", utc, now)).isNull();
     }
+
+    @Test
+    void modesComeFromUnixModeFactsAndListLetters() {
+        FTPFile mlsd = new FTPFile();
+        mlsd.setRawListing("modify=20240102030405;perm=adfrw;size=3;type=file;unix.mode=0640;unix.owner=1; a.txt");
+        assertThat(ListParser.mode(mlsd)).hasValue(0640);
+        FTPFile noFact = new FTPFile();
+        noFact.setRawListing("modify=20240102030405;perm=adfrw;size=3;type=file; a.txt");
+        assertThat(ListParser.mode(noFact)).isEmpty();
+        FTPFile list = new FTPFile();
+        list.setRawListing("-rwxr-x--x    1 1000     1000            3 Jan 02 03:04 run.sh");
+        assertThat(ListParser.mode(list)).hasValue(0751);
+        list.setRawListing("drwxrwsr-t    2 0        0            4096 Jan 02 03:04 shared");
+        assertThat(ListParser.mode(list)).hasValue(03775);
+        list.setRawListing("-rwSr--r--    1 0        0               3 Jan 02 03:04 odd");
+        assertThat(ListParser.mode(list)).hasValue(04644);
+        list.setRawListing("-rw?r--r--    1 0        0               3 Jan 02 03:04 bad");
+        assertThat(ListParser.mode(list)).isEmpty();
+    }
 }
