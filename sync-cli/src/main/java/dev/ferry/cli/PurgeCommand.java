@@ -1,16 +1,12 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.Entry;
-import dev.ferry.api.ListingNotice;
-import dev.ferry.api.ListingSink;
-import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.core.PairStore;
+import dev.ferry.core.Purge;
 import dev.ferry.core.SyncPair;
 import dev.ferry.core.SyncTargets;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,9 +42,6 @@ final class PurgeCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dry-run"}, description = "Count what would be deleted; delete nothing.")
     boolean dryRun;
 
-    /** What the remote holds, deepest directories first so each is empty when it is deleted. */
-    private record Tree(List<SyncPath> files, List<SyncPath> directories, long bytes, List<String> notices) {}
-
     @Override
     public Integer call() {
         CliEnv env = parent.env();
@@ -78,9 +71,10 @@ final class PurgeCommand implements Callable<Integer> {
         }
         SyncTarget target = targets.open(spec, "remote");
         try {
-            Tree tree = walk(target);
-            tree.notices.forEach(n -> env.err().println("ferry: warning: " + Format.safe(SyncTargets.redact(n))));
-            String what = tree.files.size() + " files (" + Format.bytes(tree.bytes) + ") under "
+            Purge purge = Purge.of(target);
+            Purge.Contents contents = purge.survey();
+            contents.notices().forEach(n -> env.err().println("ferry: warning: " + Format.safe(SyncTargets.redact(n))));
+            String what = contents.files() + " files (" + Format.bytes(contents.bytes()) + ") under "
                     + Targets.describe(spec);
             if (dryRun) {
                 env.out().println("would delete " + what);
@@ -90,18 +84,13 @@ final class PurgeCommand implements Callable<Integer> {
                 env.err().println("ferry: nothing deleted");
                 return ExitCode.OK.code();
             }
-            int failed = 0;
-            for (SyncPath f : tree.files) {
-                failed += deleteQuietly(target, f, env);
-            }
-            for (SyncPath d : tree.directories) {
-                failed += deleteQuietly(target, d, env);
-            }
+            Purge.Result result = purge.deleteAll();
+            result.failures().forEach(f -> env.err().println("ferry: failed: " + Format.safe(f)));
             if (!common.quiet) {
-                env.out().println("deleted " + (tree.files.size() - Math.min(failed, tree.files.size())) + " of "
-                        + tree.files.size() + " files under " + Targets.describe(spec));
+                env.out().println("deleted " + result.filesDeleted() + " of " + contents.files() + " files under "
+                        + Targets.describe(spec));
             }
-            return failed == 0 ? ExitCode.OK.code() : ExitCode.FAILED.code();
+            return result.failures().isEmpty() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         } catch (IOException e) {
             throw TwoTargetCommand.fatal(e);
         } finally {
@@ -120,50 +109,5 @@ final class PurgeCommand implements Callable<Integer> {
         String op = b.getPath() == null ? "" : b.getPath();
         String outerDir = op.endsWith("/") ? op : op + "/";
         return ip.equals(op) || (ip + "/").startsWith(outerDir);
-    }
-
-    private static Tree walk(SyncTarget target) throws IOException {
-        List<SyncPath> files = new ArrayList<>();
-        List<SyncPath> dirs = new ArrayList<>();
-        List<String> notices = new ArrayList<>();
-        long[] bytes = {0};
-        walk(target, SyncPath.ROOT, files, dirs, notices, bytes);
-        return new Tree(files, dirs, bytes[0], notices);
-    }
-
-    private static void walk(SyncTarget target, SyncPath dir, List<SyncPath> files, List<SyncPath> dirs,
-            List<String> notices, long[] bytes) throws IOException {
-        List<SyncPath> subdirs = new ArrayList<>();
-        target.list(dir, new ListingSink() {
-            @Override
-            public void entry(Entry e) {
-                if (e.isFile()) {
-                    files.add(e.path());
-                    bytes[0] += e.size();
-                } else {
-                    subdirs.add(e.path());
-                }
-            }
-
-            @Override
-            public void notice(ListingNotice n) {
-                notices.add(n.toString());
-            }
-        });
-        for (SyncPath sub : subdirs) {
-            walk(target, sub, files, dirs, notices, bytes);
-            dirs.add(sub); // after its contents: deepest first
-        }
-    }
-
-    private static int deleteQuietly(SyncTarget target, SyncPath path, CliEnv env) {
-        try {
-            target.delete(path);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            env.err().println("ferry: failed: delete " + Format.safe(path.toString()) + ": "
-                    + Format.safe(SyncTargets.redact(String.valueOf(e.getMessage()))));
-            return 1;
-        }
     }
 }

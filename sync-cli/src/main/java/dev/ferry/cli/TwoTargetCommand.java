@@ -119,13 +119,7 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
         try {
             List<String> rules = new ArrayList<>(filterRules);
             rules.addAll(defaultFilterRules()); // the first matching rule decides: the command line's win
-            for (String rule : rules) {
-                if (rule.charAt(0) == '+') {
-                    f.include(rule.substring(1));
-                } else {
-                    f.exclude(rule.substring(1));
-                }
-            }
+            f.rules(rules);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("bad filter: " + e.getMessage());
         }

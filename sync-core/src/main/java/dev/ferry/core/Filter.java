@@ -216,6 +216,26 @@ public final class Filter {
             return this;
         }
 
+        /**
+         * Adds rules written as {@code +GLOB} (include) or {@code -GLOB} (exclude), in order: the
+         * form the command line and {@link SyncPair#filters()} keep them in.
+         *
+         * @throws IllegalArgumentException for a rule without its sign, or a malformed glob
+         */
+        public Builder rules(java.util.List<String> signed) {
+            for (String rule : signed) {
+                if (rule.length() < 2 || rule.charAt(0) != '+' && rule.charAt(0) != '-') {
+                    throw new IllegalArgumentException("a filter rule is +GLOB or -GLOB: '" + rule + "'");
+                }
+                if (rule.charAt(0) == '+') {
+                    include(rule.substring(1));
+                } else {
+                    exclude(rule.substring(1));
+                }
+            }
+            return this;
+        }
+
         /** Files smaller than this many bytes are left out. */
         public Builder minSize(long bytes) {
             this.minSize = bytes;

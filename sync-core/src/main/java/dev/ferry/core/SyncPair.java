@@ -27,11 +27,7 @@ public record SyncPair(String name, String local, String remote, List<String> fi
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remote, "remote");
         filters = List.copyOf(filters);
-        for (String f : filters) {
-            if (f.length() < 2 || f.charAt(0) != '+' && f.charAt(0) != '-') {
-                throw new IllegalArgumentException("a filter rule is +GLOB or -GLOB: '" + f + "'");
-            }
-        }
+        Filter.builder().rules(filters); // each rule signed and its glob well formed
         if (pull != SyncMode.COPY && pull != SyncMode.MIRROR) {
             throw new IllegalArgumentException("a pull copies or mirrors, not " + pull);
         }
@@ -41,6 +37,11 @@ public record SyncPair(String name, String local, String remote, List<String> fi
     /** A pair with the defaults: no filters, pull copies, modes kept, no encryption. */
     public static SyncPair of(String name, String local, String remote) {
         return new SyncPair(name, local, remote, List.of(), SyncMode.COPY, true, Optional.empty());
+    }
+
+    /** The pair's filter rules as a {@link Filter}, for {@link SyncOptions.Builder#filter}. */
+    public Filter filter() {
+        return Filter.builder().rules(filters).build();
     }
 
     /** {@code NAME: LOCAL <-> REMOTE}, as {@code ferry pair list} prints it. */
