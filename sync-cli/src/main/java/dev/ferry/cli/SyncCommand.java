@@ -28,6 +28,53 @@ final class SyncCommand extends RunCommand {
             + "(server-side where DST can) instead of deleted and sent again; proven as --track-renames-strategy says.")
     boolean trackRenames;
 
+    @picocli.CommandLine.Option(names = "--shards", paramLabel = "N", description = "With --plan: how SRC splits "
+            + "into N shards (files, bytes and top-level names per shard), for choosing N; nothing is changed.")
+    Integer shards;
+
+    @picocli.CommandLine.Option(names = "--plan", description = "With --shards N: print the shard plan and stop.")
+    boolean plan;
+
+    @Override
+    public Integer call() {
+        if (shards == null && !plan) {
+            return super.call();
+        }
+        if (shards == null || !plan) {
+            throw CliException.usage("--shards N and --plan go together: 'ferry sync SRC DST --shards N --plan'");
+        }
+        if (shards < 1) {
+            throw CliException.usage("--shards must be at least 1");
+        }
+        dev.ferry.core.Filter filter = baseOptions(mode()).build().filter();
+        return withTargets((env, s, d) -> {
+            java.util.List<dev.ferry.core.ShardPlan.Part> parts;
+            try {
+                parts = dev.ferry.core.ShardPlan.of(s, shards, filter);
+            } catch (java.io.IOException e) {
+                throw fatal(e);
+            }
+            Json j = new Json().beginArray();
+            for (dev.ferry.core.ShardPlan.Part p : parts) {
+                if (json) {
+                    j.beginObject().field("shard", p.shard().toString()).field("files", p.files())
+                            .field("bytes", p.bytes()).name("topLevel").beginArray();
+                    p.topLevel().forEach(j::value);
+                    j.endArray().endObject();
+                } else {
+                    java.util.List<String> shown = p.topLevel().subList(0, Math.min(8, p.topLevel().size()));
+                    env.out().println("shard " + p.shard() + ": " + p.files() + " files, " + Format.bytes(p.bytes())
+                            + (shown.isEmpty() ? "" : ": " + Format.safe(String.join(", ", shown))
+                            + (p.topLevel().size() > shown.size() ? ", ... (" + p.topLevel().size() + " names)" : "")));
+                }
+            }
+            if (json) {
+                env.out().println(j.endArray());
+            }
+            return ExitCode.OK.code();
+        });
+    }
+
     @Override
     dev.ferry.core.SyncOptions.Builder configure(dev.ferry.core.SyncOptions.Builder options) {
         return options.trackRenames(trackRenames);

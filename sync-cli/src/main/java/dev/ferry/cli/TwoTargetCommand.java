@@ -7,6 +7,7 @@ import dev.ferry.api.TargetSpec;
 import dev.ferry.core.CompareMode;
 import dev.ferry.core.Filter;
 import dev.ferry.core.SyncMode;
+import dev.ferry.core.Shard;
 import dev.ferry.core.SyncOptions;
 import java.io.IOException;
 import java.time.Duration;
@@ -84,6 +85,11 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             + "(S3: a request per 1,000 objects instead of one per directory); uses memory for the tree's listing.")
     boolean fastList;
 
+    @Option(names = "--shard", paramLabel = "I/N", converter = ShardConverter.class,
+            description = "Only shard I of N (0-based): the paths whose top-level name hashes to I, on both sides. "
+                    + "N runs, one per shard (a Kubernetes Indexed Job, a Slurm array), do what one run does.")
+    Shard shard;
+
     @Option(names = "--src-opt", paramLabel = "KEY=VALUE",
             description = "An option for the source target (repeatable); VALUE env:VAR reads variable VAR.")
     Map<String, String> sourceOptions = new LinkedHashMap<>();
@@ -120,6 +126,7 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             List<String> rules = new ArrayList<>(filterRules);
             rules.addAll(defaultFilterRules()); // the first matching rule decides: the command line's win
             f.rules(rules);
+            f.shard(shard);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("bad filter: " + e.getMessage());
         }
@@ -181,6 +188,14 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             target.close();
         } catch (IOException | RuntimeException e) {
             env.err().println("ferry: warning: closing " + target.description() + ": " + SyncTargets.redact(e.getMessage()));
+        }
+    }
+
+    /** {@code I/N}. */
+    static final class ShardConverter implements picocli.CommandLine.ITypeConverter<Shard> {
+        @Override
+        public Shard convert(String value) {
+            return Shard.parse(value);
         }
     }
 }

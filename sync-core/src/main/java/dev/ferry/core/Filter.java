@@ -35,6 +35,7 @@ public final class Filter {
     private final long maxSize;
     private final Duration minAge;
     private final Duration maxAge;
+    private final Shard shard; // null: every path
 
     private record Rule(boolean include, String glob, Pattern pattern) {}
 
@@ -45,6 +46,7 @@ public final class Filter {
         this.maxSize = b.maxSize;
         this.minAge = b.minAge;
         this.maxAge = b.maxAge;
+        this.shard = b.shard;
     }
 
     /** A builder with no rules. */
@@ -54,7 +56,12 @@ public final class Filter {
 
     /** Whether this filter excludes nothing. */
     public boolean isEmpty() {
-        return rules.isEmpty() && minSize < 0 && maxSize < 0 && minAge == null && maxAge == null;
+        return rules.isEmpty() && minSize < 0 && maxSize < 0 && minAge == null && maxAge == null && shard == null;
+    }
+
+    /** The shard this filter keeps to, if any. */
+    public Optional<Shard> shard() {
+        return Optional.ofNullable(shard);
     }
 
     /** Whether there is at least one include rule (then only what it names takes part). */
@@ -64,6 +71,9 @@ public final class Filter {
 
     /** Whether a file takes part; {@code now} is the reference for age bounds. */
     public boolean includesFile(Entry file, Instant now) {
+        if (shard != null && !shard.includes(file.path())) {
+            return false;
+        }
         if (minSize >= 0 && file.size() < minSize || maxSize >= 0 && file.size() > maxSize) {
             return false;
         }
@@ -81,6 +91,9 @@ public final class Filter {
 
     /** Whether a directory is entered at all. */
     public boolean includesDirectory(SyncPath directory) {
+        if (shard != null && !shard.includes(directory)) {
+            return false;
+        }
         if (hasIncludes) {
             // An include rule may name something deep inside: only the files decide.
             return true;
@@ -193,6 +206,7 @@ public final class Filter {
         private long maxSize = -1;
         private Duration minAge;
         private Duration maxAge;
+        private Shard shard;
 
         private Builder() {}
 
@@ -233,6 +247,12 @@ public final class Filter {
                     exclude(rule.substring(1));
                 }
             }
+            return this;
+        }
+
+        /** Only the paths of this shard take part ({@link Shard}); the others are left alone on both sides. */
+        public Builder shard(Shard shard) {
+            this.shard = shard;
             return this;
         }
 

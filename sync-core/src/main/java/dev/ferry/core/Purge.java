@@ -1,8 +1,6 @@
 package dev.ferry.core;
 
 import dev.ferry.api.Entry;
-import dev.ferry.api.ListingNotice;
-import dev.ferry.api.ListingSink;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import java.io.IOException;
@@ -60,7 +58,7 @@ public final class Purge {
     public Contents survey() throws IOException {
         long[] totals = new long[2];
         List<String> notices = new ArrayList<>();
-        walk(SyncPath.ROOT, notices, (dir, files) -> {
+        DepthFirstWalk.walk(target, SyncPath.ROOT, notices, (dir, files) -> {
             for (Entry f : files) {
                 totals[0]++;
                 totals[1] += f.size();
@@ -73,7 +71,7 @@ public final class Purge {
     public Result deleteAll() throws IOException {
         long[] deleted = {0};
         List<String> failures = new ArrayList<>();
-        walk(SyncPath.ROOT, new ArrayList<>(), (dir, files) -> {
+        DepthFirstWalk.walk(target, SyncPath.ROOT, new ArrayList<>(), (dir, files) -> {
             for (Entry f : files) {
                 if (delete(f.path(), failures)) {
                     deleted[0]++;
@@ -90,41 +88,6 @@ public final class Purge {
         } catch (IOException | RuntimeException e) {
             failures.add("delete " + path + ": " + SyncTargets.redact(String.valueOf(e.getMessage())));
             return false;
-        }
-    }
-
-    private interface FilesVisitor {
-        void files(SyncPath dir, List<Entry> files) throws IOException;
-    }
-
-    private interface DirectoryDone {
-        void done(SyncPath dir) throws IOException;
-    }
-
-    private void walk(SyncPath dir, List<String> notices, FilesVisitor visitor, DirectoryDone after)
-            throws IOException {
-        List<Entry> files = new ArrayList<>();
-        List<SyncPath> subdirs = new ArrayList<>();
-        target.list(dir, new ListingSink() {
-            @Override
-            public void entry(Entry e) {
-                if (e.isFile()) {
-                    files.add(e);
-                } else {
-                    subdirs.add(e.path());
-                }
-            }
-
-            @Override
-            public void notice(ListingNotice n) {
-                notices.add(n.toString());
-            }
-        });
-        visitor.files(dir, files);
-        files.clear();
-        for (SyncPath sub : subdirs) {
-            walk(sub, notices, visitor, after);
-            after.done(sub); // empty by now: deepest first
         }
     }
 
