@@ -99,11 +99,11 @@ final class RcCommand implements Callable<Integer> {
         @Override
         @SuppressWarnings("unchecked")
         int call(RcClient client) throws IOException {
-            List<Map<String, Object>> jobs = client.jobs();
             if (json) {
-                env().out().println(jobs);
+                env().out().println(client.jobsJson());
                 return 0;
             }
+            List<Map<String, Object>> jobs = client.jobs();
             env().out().printf("%-16s %-16s %-12s %-25s %s%n", "JOB", "DESTINATION", "STATE", "LAST RUN", "LAST");
             for (Map<String, Object> j : jobs) {
                 for (Map<String, Object> d : (List<Map<String, Object>>) j.get("destinations")) {

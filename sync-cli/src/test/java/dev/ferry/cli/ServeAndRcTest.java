@@ -87,6 +87,7 @@ class ServeAndRcTest {
             Result jobs = ferry("rc", "jobs", "--addr", url, "--config", conf.toString());
             assertThat(jobs.code()).as(jobs.err()).isZero();
             assertThat(jobs.out()).contains("photos", "local", "idle", "never");
+            assertThat(ferry("rc", "jobs", "--json", "--addr", url).out()).startsWith("{\"jobs\":[{\"name\":\"photos\"");
 
             assertThat(ferry("rc", "run", "photos", "--addr", url, "--config", conf.toString()).code()).isZero();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -50,6 +50,11 @@ public final class RcClient {
         return (List<Map<String, Object>>) call("GET", "/api/jobs", null).get("jobs");
     }
 
+    /** Every job as the API's JSON text, unchanged. */
+    public String jobsJson() throws IOException {
+        return Json.write(call("GET", "/api/jobs", null));
+    }
+
     /** One job with its last reports. */
     public Map<String, Object> job(String name) throws IOException {
         return call("GET", "/api/jobs/" + name, null);
