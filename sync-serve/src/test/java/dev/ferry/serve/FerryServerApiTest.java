@@ -265,6 +265,20 @@ class FerryServerApiTest {
                 System::getenv).build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs TLS");
     }
 
+    @Test
+    @Order(9)
+    void aReconnectingClientGetsTheEventsItMissedInOrder() throws Exception {
+        BlockingQueue<Map<String, Object>> replay = c.events(3);
+        List<Map<String, Object>> got = new ArrayList<>();
+        ServeFixture.await("replayed events", Duration.ofSeconds(10), () -> {
+            got.addAll(ServeFixture.drain(replay));
+            return got.size() >= 5;
+        });
+        for (int i = 0; i < got.size(); i++) {
+            assertThat(got.get(i).get("id")).isEqualTo(4L + i);
+        }
+    }
+
     static long metric(String text, String name, String job, String dest) {
         Matcher m = Pattern.compile(Pattern.quote(name + "{job=\"" + job + "\",destination=\"" + dest + "\"}") + " (\\d+)")
                 .matcher(text);

@@ -64,8 +64,17 @@ final class ServeFixture {
 
     /** The event stream's data objects, as they arrive. */
     BlockingQueue<Map<String, Object>> events() throws Exception {
+        return events(0);
+    }
+
+    /** The stream, replaying the kept events after {@code lastEventId} (0: from now). */
+    BlockingQueue<Map<String, Object>> events(long lastEventId) throws Exception {
         BlockingQueue<Map<String, Object>> q = new LinkedBlockingQueue<>();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/events")).GET().build();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/api/events")).GET();
+        if (lastEventId > 0) {
+            rb.header("Last-Event-ID", String.valueOf(lastEventId));
+        }
+        HttpRequest req = rb.build();
         HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             throw new AssertionError("events: " + r.statusCode());
