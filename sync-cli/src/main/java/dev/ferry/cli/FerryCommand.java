@@ -50,6 +50,8 @@ final class FerryCommand implements Callable<Integer> {
         m.put("pull", PullCommand.class);
         m.put("purge", PurgeCommand.class);
         m.put("remote", RemoteCommand.class);
+        m.put("serve", ServeCommand.class);
+        m.put("rc", RcCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }

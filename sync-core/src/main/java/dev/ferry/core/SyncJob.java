@@ -54,6 +54,9 @@ public final class SyncJob implements AutoCloseable {
 
     /** Told about every finished run; called on the job's threads. */
     public interface Listener {
+        /** A run of {@code status.destination()} starts (its status says running). */
+        default void runStarted(Status status) {}
+
         /** A run of {@code destination} ended; {@code failed} says whether it counts as a failure. */
         default void runEnded(Status status, boolean failed) {}
     }
@@ -70,6 +73,7 @@ public final class SyncJob implements AutoCloseable {
     private final JobScheduler scheduler;
     private final boolean ownScheduler;
     private final Listener listener;
+    private final java.util.function.Function<String, SyncListener> progress;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
     private final Object watchLock = new Object();
     private JobScheduler.Scheduled pendingWatchTrigger;
@@ -89,6 +93,7 @@ public final class SyncJob implements AutoCloseable {
         this.ownScheduler = b.scheduler == null;
         this.scheduler = ownScheduler ? JobScheduler.system(Math.max(2, b.destinations.size() + 1)) : b.scheduler;
         this.listener = b.listener;
+        this.progress = b.progress;
         if (b.destinations.isEmpty()) {
             throw new IllegalArgumentException("a job needs at least one destination");
         }
@@ -139,7 +144,8 @@ public final class SyncJob implements AutoCloseable {
             SyncPlan plan = new SyncPlan(SyncMode.COPY, source.description(), lane.target.description(),
                     List.of(new SyncAction.CopyFile(file, Optional.empty(), SyncAction.Reason.CHANGED)), 0, List.of(),
                     Optional.empty());
-            SyncOptions copy = options.mode() == SyncMode.COPY ? options : options.toBuilder().mode(SyncMode.COPY).build();
+            SyncOptions copy = lane.options.mode() == SyncMode.COPY ? lane.options
+                    : lane.options.toBuilder().mode(SyncMode.COPY).build();
             reports.put(lane.name, Sync.between(source, lane.target, copy).execute(plan));
         }
         return reports;
@@ -204,6 +210,7 @@ public final class SyncJob implements AutoCloseable {
     private final class Lane {
         private final String name;
         private final SyncTarget target;
+        private final SyncOptions options;
         private boolean running;
         private boolean rerun;
         private boolean laneClosed;
@@ -217,6 +224,9 @@ public final class SyncJob implements AutoCloseable {
         Lane(String name, SyncTarget target) {
             this.name = name;
             this.target = target;
+            SyncListener extra = progress == null ? null : progress.apply(name);
+            this.options = extra == null ? SyncJob.this.options
+                    : SyncJob.this.options.toBuilder().listener(both(SyncJob.this.options.listener(), extra)).build();
         }
 
         synchronized void scheduleIn(Duration delay) {
@@ -254,6 +264,7 @@ public final class SyncJob implements AutoCloseable {
                 next = null;
                 nextAt = null;
             }
+            listener.runStarted(status());
             SyncReport report = null;
             String error = null;
             try {
@@ -301,6 +312,62 @@ public final class SyncJob implements AutoCloseable {
         }
     }
 
+    /** Both listeners, the first first. */
+    private static SyncListener both(SyncListener a, SyncListener b) {
+        if (a == SyncListener.NONE) {
+            return b;
+        }
+        return new SyncListener() {
+            @Override
+            public void scanProgress(long entriesSeen) {
+                a.scanProgress(entriesSeen);
+                b.scanProgress(entriesSeen);
+            }
+
+            @Override
+            public void notice(dev.ferry.api.ListingNotice notice) {
+                a.notice(notice);
+                b.notice(notice);
+            }
+
+            @Override
+            public void planned(SyncPlan plan) {
+                a.planned(plan);
+                b.planned(plan);
+            }
+
+            @Override
+            public void started(SyncAction action) {
+                a.started(action);
+                b.started(action);
+            }
+
+            @Override
+            public void transferred(SyncAction action, long bytes) {
+                a.transferred(action, bytes);
+                b.transferred(action, bytes);
+            }
+
+            @Override
+            public void finished(SyncAction action) {
+                a.finished(action);
+                b.finished(action);
+            }
+
+            @Override
+            public void failed(SyncAction action, SyncFailure failure) {
+                a.failed(action, failure);
+                b.failed(action, failure);
+            }
+
+            @Override
+            public void retrying(String operation, int attempt, Duration delay, Exception cause) {
+                a.retrying(operation, attempt, delay, cause);
+                b.retrying(operation, attempt, delay, cause);
+            }
+        };
+    }
+
     /** Builds a {@link SyncJob}. */
     public static final class Builder {
         private final SyncTarget source;
@@ -315,6 +382,7 @@ public final class SyncJob implements AutoCloseable {
         private Duration debounce = Duration.ofSeconds(2);
         private JobScheduler scheduler;
         private Listener listener = new Listener() {};
+        private java.util.function.Function<String, SyncListener> progress;
 
         private Builder(SyncTarget source) {
             this.source = source;
@@ -370,6 +438,15 @@ public final class SyncJob implements AutoCloseable {
         public Builder watch(Path directory, Duration debounce) {
             this.watchDirectory = directory;
             this.debounce = debounce;
+            return this;
+        }
+
+        /**
+         * Progress of each destination's runs on a listener of its own ({@code perDestination}
+         * gets the destination's name), told besides the options' listener.
+         */
+        public Builder progress(java.util.function.Function<String, SyncListener> perDestination) {
+            this.progress = perDestination;
             return this;
         }
 
