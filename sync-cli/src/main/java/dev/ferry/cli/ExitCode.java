@@ -21,7 +21,12 @@ public enum ExitCode {
             + "unreadable source): nothing was deleted"),
     /** The run could not start. */
     FATAL(4, "the run could not start: source missing, a target could not be opened, authentication failed, "
-            + "one target inside the other");
+            + "one target inside the other"),
+    /**
+     * Interrupted (Ctrl-C, SIGINT): the JVM's own status, 128 + 2. Never returned by a command;
+     * listed so the help and the docs name it. Writes are atomic, so nothing is half-written.
+     */
+    INTERRUPTED(130, "interrupted (Ctrl-C): files in flight were not published; run again to finish");
 
     private final int code;
     private final String description;
