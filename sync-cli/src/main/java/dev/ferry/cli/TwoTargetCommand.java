@@ -185,12 +185,14 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             throw new CliException(ExitCode.FATAL, why + "; refusing to run (--checksum=strict). Drop =strict to "
                     + "compare by size and modification time instead.");
         }
-        facts.warn(SyncTargets.redact(why) + "; compared by size and modification time instead");
+        facts.warn(SyncTargets.redact(why) + "; compared as without --checksum instead (size, and modification "
+                + "time where both keep it)");
     }
 
     private static String hashes(SyncTarget t) {
         var h = t.capabilities().hashes();
-        return h.isEmpty() ? "no hashes" : h.stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "));
+        return h.isEmpty() ? "no hashes" : h.stream().map(Enum::name).sorted()
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** What a command does once both targets are open. */
