@@ -288,6 +288,25 @@ class NewcomerCliTest {
         assertThat(ferry("copy", "--checksum=strict", src.toString(), dst.toString()).code()).isZero();
     }
 
+    @Test
+    void lsShowsS3TimesAndIsSorted() throws Exception {
+        String s3 = "s3://" + CliServers.BUCKET + "/ls-times?endpoint=" + CliServers.s3();
+        String[] keys = {"accessKey=" + CliServers.S3_ACCESS_KEY, "secretKey=" + CliServers.S3_SECRET_KEY};
+        Result copy = ferry("copy", "--dst-opt", keys[0], "--dst-opt", keys[1], src.toString(), s3);
+        assertThat(copy.code()).as(copy.all()).isZero();
+        Result ls = ferry("ls", "--opt", keys[0], "--opt", keys[1], s3);
+        assertThat(ls.code()).as(ls.all()).isZero();
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                .withZone(java.time.ZoneId.systemDefault());
+        String when = f.format(Instant.parse("2024-01-02T03:04:05Z"));
+        assertThat(ls.out().lines().toList()).containsExactly(
+                "           5  " + when + ".000  a.txt",
+                "           -  -                        sub/",
+                "           6  " + when + ".000  sub/b.txt");
+        Result bare = ferry("ls", "--no-stat", "--opt", keys[0], "--opt", keys[1], s3);
+        assertThat(bare.out()).doesNotContain(when);
+    }
+
     static String[] concat(String[] a, String[] b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
