@@ -146,6 +146,9 @@ abstract class RunCommand extends TwoTargetCommand {
 
     /** {@code --every} / {@code --watch}: a job that runs until interrupted, a status line per run. */
     private int runJob(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {
+        RunFacts facts = new RunFacts();
+        checkChecksum(s, d, facts);
+        facts.warnings().forEach(w -> env.err().println("ferry: warning: " + w));
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger count = new AtomicInteger();
         AtomicBoolean lastFailed = new AtomicBoolean();

@@ -175,8 +175,25 @@ class DocsTest {
                 assertThat(resolved.startsWith(root)).as("%s links outside the repository: %s",
                         root.relativize(page), target).isTrue();
                 assertThat(resolved).as("%s links to %s", root.relativize(page), target).exists();
+                int hash = target.indexOf('#');
+                if (hash > 0 && resolved.toString().endsWith(".md")) {
+                    assertThat(anchors(resolved)).as("%s links to the heading %s", root.relativize(page), target)
+                            .contains(target.substring(hash + 1));
+                }
             }
         }
+    }
+
+    /** GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces as dashes. */
+    static List<String> anchors(Path page) throws IOException {
+        List<String> anchors = new ArrayList<>();
+        for (String line : Files.readAllLines(page)) {
+            if (line.startsWith("#")) {
+                String title = line.replaceFirst("^#+\\s*", "").toLowerCase(java.util.Locale.ROOT);
+                anchors.add(title.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 
     @Test
