@@ -264,8 +264,8 @@ final class Progress implements SyncListener, AutoCloseable {
         long bTotal = bytesTotal;
         double rate = rate(now, bytes);
         int percent = bTotal > 0 ? (int) Math.min(100, bytes * 100 / bTotal) : total == filesDone.get() ? 100 : 0;
-        block.add(bar(percent, BAR_WIDTH) + String.format(" %3d%%  ", percent) + Format.bytes(bytes) + " / "
-                + Format.bytes(bTotal) + "  " + Format.rate(rate) + "  ETA " + eta(rate, bTotal - bytes));
+        block.add(bar(percent, BAR_WIDTH) + String.format(java.util.Locale.ROOT, " %3d%%  ", percent)
+                + Format.bytes(bytes) + " / " + Format.bytes(bTotal) + "  " + Format.rate(rate) + "  ETA " + eta(rate, bTotal - bytes));
         List<Map.Entry<SyncAction, InFlight>> flying = new ArrayList<>(inFlight.entrySet());
         flying.sort(java.util.Comparator.comparingLong(e -> e.getValue().order()));
         StringBuilder files = new StringBuilder("Files: ").append(filesDone.get()).append('/').append(total)
@@ -286,7 +286,8 @@ final class Progress implements SyncListener, AutoCloseable {
             long done = Math.max(0, x.done().get());
             int p = x.size() > 0 ? (int) Math.min(100, done * 100 / x.size()) : 0;
             String name = Format.safe(e.getKey().path().toString());
-            String tail = String.format(" %3d%% ", p) + bar(p, 10) + " " + Format.bytes(done) + " / " + Format.bytes(x.size());
+            String tail = String.format(java.util.Locale.ROOT, " %3d%% ", p) + bar(p, 10) + " "
+                    + Format.bytes(done) + " / " + Format.bytes(x.size());
             int room = Math.max(10, columns - 4 - tail.length());
             if (name.length() > room) {
                 name = "…" + name.substring(name.length() - room + 1);
