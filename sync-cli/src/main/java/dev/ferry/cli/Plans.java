@@ -163,7 +163,8 @@ final class Plans {
                 + Format.count(r.directoriesDeleted(), "directory", "directories"));
         out.println("Unchanged:  " + Format.count(r.unchangedFiles(), "file", "files"));
         out.println("Skipped:    " + Format.count(facts.skippedNames(), "name", "names")
-                + (facts.skippedNames() > 0 ? " the listings left out (links, special or unreadable files; -v names them)"
+                + (facts.skippedNames() > 0
+                ? " the listings left out (links, special or unreadable files; -v names them)"
                 : ""));
         out.println("Withheld:   " + Format.count(facts.withheldDeletions(), "deletion", "deletions")
                 + (facts.withheldDeletions() > 0 ? " (safety stop, see below)" : ""));
@@ -208,7 +209,8 @@ final class Plans {
                 .field("deletions", plan.deletions())
                 .field("filesToMove", facts.moves())
                 .field("conflicts", facts.conflicts())
-                .field("modTimesToUpdate", plan.actions().stream().filter(a -> a.kind() == SyncAction.Kind.SET_TIME).count())
+                .field("modTimesToUpdate",
+                        plan.actions().stream().filter(a -> a.kind() == SyncAction.Kind.SET_TIME).count())
                 .field("unchangedFiles", plan.unchangedFiles())
                 .field("skippedNames", facts.skippedNames())
                 .field("withheldDeletions", plan.withheldDeletions());

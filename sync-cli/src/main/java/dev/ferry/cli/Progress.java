@@ -257,7 +257,8 @@ final class Progress implements SyncListener, AutoCloseable {
         List<String> block = new ArrayList<>();
         long total = filesTotal;
         if (total < 0) {
-            block.add("Scanning: " + scanned.get() + " entries, " + Format.duration(Duration.ofNanos(now - startNanos)));
+            block.add("Scanning: " + scanned.get() + " entries, "
+                    + Format.duration(Duration.ofNanos(now - startNanos)));
             return block;
         }
         long bytes = bytesDone.get();
@@ -265,7 +266,8 @@ final class Progress implements SyncListener, AutoCloseable {
         double rate = rate(now, bytes);
         int percent = bTotal > 0 ? (int) Math.min(100, bytes * 100 / bTotal) : total == filesDone.get() ? 100 : 0;
         block.add(bar(percent, BAR_WIDTH) + String.format(java.util.Locale.ROOT, " %3d%%  ", percent)
-                + Format.bytes(bytes) + " / " + Format.bytes(bTotal) + "  " + Format.rate(rate) + "  ETA " + eta(rate, bTotal - bytes));
+                + Format.bytes(bytes) + " / " + Format.bytes(bTotal) + "  " + Format.rate(rate)
+                + "  ETA " + eta(rate, bTotal - bytes));
         List<Map.Entry<SyncAction, InFlight>> flying = new ArrayList<>(inFlight.entrySet());
         flying.sort(java.util.Comparator.comparingLong(e -> e.getValue().order()));
         StringBuilder files = new StringBuilder("Files: ").append(filesDone.get()).append('/').append(total)
@@ -326,7 +328,8 @@ final class Progress implements SyncListener, AutoCloseable {
             }
             InFlight x = e.getValue();
             long p = x.size() > 0 ? Math.min(100, Math.max(0, x.done().get()) * 100 / x.size()) : 0;
-            b.append(n > 1 ? ", " : "").append(Format.safe(e.getKey().path().toString())).append(' ').append(p).append('%');
+            b.append(n > 1 ? ", " : "").append(Format.safe(e.getKey().path().toString()))
+                    .append(' ').append(p).append('%');
         }
         return b.toString();
     }
