@@ -17,6 +17,12 @@ public final class MirrorFolder {
 
     /** {@code MirrorFolder SOURCE DESTINATION}: any two locations, such as two folders. */
     public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: MirrorFolder SOURCE DESTINATION");
+            System.err.println("  mirrors SOURCE into DESTINATION (any two locations ferry opens, e.g. two folders),");
+            System.err.println("  leaving out *.tmp and deleting at most 100 files; prints the plan's size, then the result");
+            System.exit(2);
+        }
         SyncTargets targets = SyncTargets.load(); // every backend on the class path
         try (SyncTarget source = targets.open(args[0]);
                 SyncTarget destination = targets.open(args[1])) {

@@ -104,11 +104,18 @@ public final class Photobooth implements AutoCloseable {
 
     /** Runs the booth. */
     public static void main(String[] args) throws IOException {
-        if (args.length < 3) {
+        int shots = 3;
+        try {
+            shots = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        } catch (NumberFormatException e) {
+            shots = -1;
+        }
+        if (args.length < 3 || args.length > 4 || shots < 1) {
             System.err.println("usage: Photobooth PHOTOS REMOTE1 REMOTE2 [SHOTS]");
+            System.err.println("  takes SHOTS pictures (default 3) into the folder PHOTOS and pushes each at once to both");
+            System.err.println("  remotes (any locations ferry opens); a regular sync every 5 minutes repairs the rest");
             System.exit(2);
         }
-        int shots = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Map<String, String> remotes = new LinkedHashMap<>();
         remotes.put("remote-1", args[1]);
         remotes.put("remote-2", args[2]);

@@ -64,7 +64,7 @@ final class BisyncCommand extends RunCommand {
             try {
                 return ConflictPolicy.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown conflict policy '" + value
+                throw new picocli.CommandLine.TypeConversionException("unknown conflict policy '" + value
                         + "'; use keep-both, newest, source-wins, destination-wins or stop");
             }
         }

@@ -40,17 +40,19 @@ final class CheckCommand extends TwoTargetCommand {
     public Integer call() {
         var options = baseOptions(SyncMode.MIRROR).maxDelete(-1).maxDeletePercent(100);
         return withTargets((env, s, d) -> {
+            RunFacts facts = new RunFacts();
+            checkChecksum(s, d, facts);
             SyncPlan plan;
-            try (Progress progress = new Progress(env, common.verbose, common.quiet, json)) {
+            try (Progress progress = progress(env, facts)) {
                 plan = Sync.between(s, d, options.listener(progress).build()).dryRun();
             } catch (IOException e) {
                 throw fatal(e);
             }
-            return report(env, plan);
+            return report(env, plan, facts);
         });
     }
 
-    private int report(CliEnv env, SyncPlan plan) {
+    private int report(CliEnv env, SyncPlan plan, RunFacts facts) {
         List<Difference> differences = new ArrayList<>();
         long equal = plan.unchangedFiles();
         for (SyncAction a : plan.actions()) {
@@ -82,11 +84,15 @@ final class CheckCommand extends TwoTargetCommand {
             j.endArray().field("equalFiles", equal);
             Plans.failuresJson(j, "scanFailures", plan.scanFailures());
             j.field("incomplete", plan.deletionsWithheld().orElse(null))
-                    .field("exitCode", code.code());
+                    .field("skippedNames", facts.skippedNames());
+            Plans.warningsJson(j, facts);
+            j.field("exitCode", code.code());
             env.out().println(j.endObject());
             return code.code();
         }
-        if (!common.quiet) {
+        if (common.quiet) {
+            facts.warnings().forEach(w -> env.err().println("ferry: warning: " + w));
+        } else {
             for (Difference diff : differences) {
                 env.out().printf("%-8s %s (%s)%n", diff.kind(), Format.safe(diff.path()), diff.detail());
             }
@@ -100,6 +106,11 @@ final class CheckCommand extends TwoTargetCommand {
                         + " differing, " + missing + " missing on destination, " + extra + " only on destination; "
                         + Format.count(equal, "file", "files") + " equal.");
             }
+            if (facts.skippedNames() > 0) {
+                env.out().println("Skipped:  " + Format.count(facts.skippedNames(), "name", "names")
+                        + " the listings left out (links, special or unreadable files; -v names them)");
+            }
+            facts.warnings().forEach(w -> env.out().println("Warning: " + w));
             Plans.printFailures("Scan failures", plan.scanFailures(), env.out());
             plan.deletionsWithheld().ifPresent(w -> env.out().println("Incomplete: " + Format.safe(w)
                     + "; files only on the destination may not all be listed."));

@@ -14,14 +14,19 @@ public enum ExitCode {
     /** Some files failed (for {@code check}: differences were found). */
     FAILED(1, "some files failed (check: differences found)"),
     /** Bad usage: unknown option, malformed location, unknown scheme or remote, bad value, bad config file. */
-    USAGE(2, "bad usage: unknown option or bad option value, malformed location, unknown scheme or remote, "
-            + "bad config file"),
+    USAGE(2, "bad usage: unknown option (or one the command does not take) or bad option value, malformed "
+            + "location, unknown scheme or remote, bad config file"),
     /** Deletions were withheld by a safety limit; nothing was deleted. */
     SAFETY_STOP(3, "deletions withheld by a safety limit (--max-delete, --max-delete-percent, an empty or "
             + "unreadable source): nothing was deleted"),
     /** The run could not start. */
     FATAL(4, "the run could not start: source missing, a target could not be opened, authentication failed, "
-            + "one target inside the other");
+            + "one target inside the other, --checksum=strict without a common hash"),
+    /**
+     * Interrupted (Ctrl-C, SIGINT): the JVM's own status, 128 + 2. Never returned by a command;
+     * listed so the help and the docs name it. Writes are atomic, so nothing is half-written.
+     */
+    INTERRUPTED(130, "interrupted (Ctrl-C): files in flight were not published; run again to finish");
 
     private final int code;
     private final String description;

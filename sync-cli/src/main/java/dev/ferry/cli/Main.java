@@ -27,7 +27,24 @@ public final class Main {
 
     private static final Pattern OPTION_VALUE = Pattern.compile("(--?[A-Za-z0-9][A-Za-z0-9-]*)=[^'\\s]*");
 
+    /** The hidden option {@code --checksum=strict} is read as. */
+    static final String CHECKSUM_STRICT = "--checksum-strict";
+
     private Main() {}
+
+    /** {@code --checksum=strict} becomes {@link #CHECKSUM_STRICT}; nothing after {@code --} is touched. */
+    static String[] spelled(String[] args) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].equals("--")) {
+                break;
+            }
+            if (out[i].equals("--checksum=strict")) {
+                out[i] = CHECKSUM_STRICT;
+            }
+        }
+        return out;
+    }
 
     /** Runs {@code ferry} and exits with its code. */
     public static void main(String[] args) {
@@ -60,7 +77,7 @@ public final class Main {
     static int run(String[] args, CliEnv env) {
         configureLogging(env.debug());
         try {
-            return commandLine(env, args.length > 0 ? args[0] : null).execute(args);
+            return commandLine(env, args.length > 0 ? args[0] : null).execute(spelled(args));
         } finally {
             env.out().flush();
             env.err().flush();

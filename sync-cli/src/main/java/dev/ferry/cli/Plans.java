@@ -115,7 +115,7 @@ final class Plans {
     }
 
     /** Prints the plan's actions and a summary. */
-    static void printPlan(SyncPlan plan, PrintStream out) {
+    static void printPlan(SyncPlan plan, RunFacts facts, PrintStream out) {
         for (SyncAction a : plan.actions()) {
             out.println(planned(a, plan.mode() == SyncMode.TWO_WAY));
         }
@@ -126,34 +126,52 @@ final class Plans {
         long copies = n.getOrDefault(SyncAction.Kind.COPY, 0L);
         long touches = n.getOrDefault(SyncAction.Kind.SET_TIME, 0L);
         long mkdirs = n.getOrDefault(SyncAction.Kind.MAKE_DIRECTORY, 0L);
-        long moves = n.getOrDefault(SyncAction.Kind.MOVE, 0L);
+        long moves = facts.moves();
+        long conflicts = facts.conflicts();
         long fileDeletes = n.getOrDefault(SyncAction.Kind.DELETE_FILE, 0L);
         long dirDeletes = n.getOrDefault(SyncAction.Kind.DELETE_DIRECTORY, 0L);
         out.println("Dry run: would copy " + Format.count(copies, "file", "files") + " ("
                 + Format.bytes(plan.bytesToCopy()) + "), update " + Format.count(touches, "time", "times")
                 + ", create " + Format.count(mkdirs, "directory", "directories")
-                + (moves > 0 ? ", move " + Format.count(moves, "file", "files") : "") + ", delete "
+                + ", move " + Format.count(moves, "file", "files")
+                + ", keep " + Format.count(conflicts, "conflict copy", "conflict copies") + ", delete "
                 + Format.count(fileDeletes, "file", "files") + " and " + Format.count(dirDeletes, "directory",
-                "directories") + "; " + plan.unchangedFiles() + " unchanged.");
+                "directories") + "; " + plan.unchangedFiles() + " unchanged"
+                + (facts.skippedNames() > 0 ? ", " + Format.count(facts.skippedNames(), "name", "names") + " skipped"
+                : "") + ".");
+        facts.warnings().forEach(w -> out.println("Warning: " + w));
         printFailures("Scan failures", plan.scanFailures(), out);
-        plan.deletionsWithheld().ifPresent(w -> out.println("Deletions withheld: " + Format.safe(w)
+        plan.deletionsWithheld().ifPresent(w -> out.println("Deletions withheld: "
+                + Format.count(plan.withheldDeletions(), "file", "files") + ": " + Format.safe(w)
                 + " (nothing would be deleted)"));
     }
 
     /** Prints the end-of-run summary. */
-    static void printReport(SyncReport r, PrintStream out) {
+    static void printReport(SyncReport r, RunFacts facts, PrintStream out) {
         double seconds = r.duration().toNanos() / 1e9;
         out.println("Copied:     " + Format.count(r.filesCopied(), "file", "files") + ", "
                 + Format.bytes(r.bytesCopied()) + (r.bytesCopied() > 0 && seconds > 0
                 ? " (" + Format.rate(r.bytesCopied() / seconds) + ")" : ""));
-        out.println("Updated:    " + Format.count(r.modTimesUpdated(), "modification time", "modification times"));
+        out.println("Updated:    " + Format.count(r.modTimesUpdated(), "modification time", "modification times")
+                + (r.modTimesUpdated() > 0 ? " (same content: only the time was set)" : ""));
+        out.println("Moved:      " + Format.count(facts.moves(), "file", "files")
+                + (facts.moves() > 0 ? " (renamed on the other side instead of sent again)" : ""));
+        out.println("Conflicts:  " + facts.conflicts()
+                + (facts.conflicts() > 0 ? " (the other version of each kept as *.sync-conflict-*)" : ""));
         out.println("Created:    " + Format.count(r.directoriesCreated(), "directory", "directories"));
         out.println("Deleted:    " + Format.count(r.filesDeleted(), "file", "files") + ", "
                 + Format.count(r.directoriesDeleted(), "directory", "directories"));
         out.println("Unchanged:  " + Format.count(r.unchangedFiles(), "file", "files"));
+        out.println("Skipped:    " + Format.count(facts.skippedNames(), "name", "names")
+                + (facts.skippedNames() > 0
+                ? " the listings left out (links, special or unreadable files; -v names them)"
+                : ""));
+        out.println("Withheld:   " + Format.count(facts.withheldDeletions(), "deletion", "deletions")
+                + (facts.withheldDeletions() > 0 ? " (safety stop, see below)" : ""));
         out.println("Failed:     " + r.failures().size());
         out.println("Retries:    " + r.retries());
         out.println("Elapsed:    " + Format.duration(r.duration()));
+        facts.warnings().forEach(w -> out.println("Warning: " + w));
         printFailures("Failures", r.failures(), out);
         r.safetyStop().ifPresent(s -> out.println("Safety stop: " + Format.safe(s) + "; nothing was deleted"));
     }
@@ -168,7 +186,7 @@ final class Plans {
         }
     }
 
-    static String planJson(String command, SyncPlan plan) {
+    static String planJson(String command, SyncPlan plan, RunFacts facts) {
         Json j = new Json().beginObject()
                 .field("command", command)
                 .field("dryRun", true)
@@ -189,14 +207,21 @@ final class Plans {
                 .field("filesToCopy", plan.filesToCopy())
                 .field("bytesToCopy", plan.bytesToCopy())
                 .field("deletions", plan.deletions())
-                .field("unchangedFiles", plan.unchangedFiles());
+                .field("filesToMove", facts.moves())
+                .field("conflicts", facts.conflicts())
+                .field("modTimesToUpdate",
+                        plan.actions().stream().filter(a -> a.kind() == SyncAction.Kind.SET_TIME).count())
+                .field("unchangedFiles", plan.unchangedFiles())
+                .field("skippedNames", facts.skippedNames())
+                .field("withheldDeletions", plan.withheldDeletions());
+        warningsJson(j, facts);
         failuresJson(j, "scanFailures", plan.scanFailures());
         j.field("deletionsWithheld", plan.deletionsWithheld().orElse(null))
                 .field("exitCode", exitCode(plan).code());
         return j.endObject().toString();
     }
 
-    static String reportJson(String command, SyncReport r) {
+    static String reportJson(String command, SyncReport r, RunFacts facts) {
         Json j = new Json().beginObject()
                 .field("command", command)
                 .field("dryRun", false)
@@ -211,13 +236,24 @@ final class Plans {
                 .field("filesDeleted", r.filesDeleted())
                 .field("directoriesCreated", r.directoriesCreated())
                 .field("directoriesDeleted", r.directoriesDeleted())
+                .field("filesMoved", facts.moves())
+                .field("conflicts", facts.conflicts())
                 .field("unchangedFiles", r.unchangedFiles())
+                .field("skippedNames", facts.skippedNames())
+                .field("withheldDeletions", facts.withheldDeletions())
                 .field("retries", r.retries());
+        warningsJson(j, facts);
         failuresJson(j, "failures", r.failures());
         j.field("safetyStop", r.safetyStop().orElse(null))
                 .field("succeeded", r.succeeded())
                 .field("exitCode", exitCode(r).code());
         return j.endObject().toString();
+    }
+
+    static void warningsJson(Json j, RunFacts facts) {
+        j.name("warnings").beginArray();
+        facts.warnings().forEach(j::value);
+        j.endArray();
     }
 
     static void failuresJson(Json j, String name, List<SyncFailure> failures) {

@@ -137,6 +137,12 @@ abstract class RunCommand extends TwoTargetCommand {
                 .keepModes(Boolean.TRUE.equals(keepModes));
 
         configure(b);
+        if (every != null && (every.isZero() || every.isNegative())) {
+            throw CliException.usage("--every must be longer than 0, such as 30s or 5m");
+        }
+        if (watch && (debounce == null || debounce.isNegative())) {
+            throw CliException.usage("--debounce must be 0 or longer, such as 2s");
+        }
         if ((every != null || watch) && (dryRun || json)) {
             throw CliException.usage("--every and --watch keep running; they do not go with --dry-run or --json");
         }
@@ -146,6 +152,9 @@ abstract class RunCommand extends TwoTargetCommand {
 
     /** {@code --every} / {@code --watch}: a job that runs until interrupted, a status line per run. */
     private int runJob(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {
+        RunFacts facts = new RunFacts();
+        checkChecksum(s, d, facts);
+        facts.warnings().forEach(w -> env.err().println("ferry: warning: " + w));
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger count = new AtomicInteger();
         AtomicBoolean lastFailed = new AtomicBoolean();
@@ -198,32 +207,40 @@ abstract class RunCommand extends TwoTargetCommand {
     }
 
     private int dryRun(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {
+        RunFacts facts = new RunFacts();
+        checkChecksum(s, d, facts);
         SyncPlan plan;
-        try (Progress progress = new Progress(env, common.verbose, common.quiet, json)) {
+        try (Progress progress = progress(env, facts)) {
             plan = Sync.between(s, d, b.listener(progress).build()).dryRun();
         } catch (IOException e) {
             throw fatal(e);
         }
+        facts.dryRun(plan);
         if (json) {
-            env.out().println(Plans.planJson(commandName(), plan));
+            env.out().println(Plans.planJson(commandName(), plan, facts));
         } else if (!common.quiet) {
-            Plans.printPlan(plan, env.out());
+            Plans.printPlan(plan, facts, env.out());
+        } else {
+            facts.warnings().forEach(w -> env.err().println("ferry: warning: " + w));
         }
         return Plans.exitCode(plan).code();
     }
 
     private int run(CliEnv env, SyncTarget s, SyncTarget d, SyncOptions.Builder b) {
+        RunFacts facts = new RunFacts();
+        checkChecksum(s, d, facts);
         SyncReport report;
-        try (Progress progress = new Progress(env, common.verbose, common.quiet, json)) {
+        try (Progress progress = progress(env, facts)) {
             report = Sync.between(s, d, b.listener(progress).build()).run();
         } catch (IOException e) {
             throw fatal(e);
         }
         if (json) {
-            env.out().println(Plans.reportJson(commandName(), report));
+            env.out().println(Plans.reportJson(commandName(), report, facts));
         } else if (!common.quiet) {
-            Plans.printReport(report, env.out());
+            Plans.printReport(report, facts, env.out());
         } else {
+            facts.warnings().forEach(w -> env.err().println("ferry: warning: " + w));
             report.failures().forEach(f -> env.err().println("ferry: failed: " + Format.safe(SyncTargets.redact(f.toString()))));
             report.safetyStop().ifPresent(r -> env.err().println("ferry: safety stop: " + Format.safe(r)));
         }
@@ -237,7 +254,8 @@ abstract class RunCommand extends TwoTargetCommand {
             try {
                 return RenameEvidence.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown rename evidence '" + value + "'; use hash or modtime");
+                throw new picocli.CommandLine.TypeConversionException(
+                        "unknown rename evidence '" + value + "'; use hash or modtime");
             }
         }
     }

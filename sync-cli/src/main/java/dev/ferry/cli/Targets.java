@@ -91,6 +91,18 @@ final class Targets {
         if (m.find() && brokenRemotes.containsKey(m.group(1)) && targets.provider(m.group(1)).isEmpty()) {
             throw CliException.usage(brokenRemotes.get(m.group(1)));
         }
+        if (m.find(0) && !location.contains("://") && targets.provider(m.group(1)).isEmpty()
+                && !targets.remotes().containsKey(m.group(1))) {
+            // name: with no such remote and no such scheme: the user meant a remote.
+            throw CliException.usage(role + ": no remote named '" + m.group(1) + "' in " + configName
+                    + "; " + remoteList() + "; known schemes: " + String.join(", ", targets.providers().keySet()));
+        }
+        if (isRemoteName(location) && !java.nio.file.Files.exists(Path.of(location))) {
+            // A bare word that names a remote, and no such folder here: the colon was forgotten.
+            throw CliException.usage(role + ": there is no folder '" + location + "' here, but there is a remote of "
+                    + "that name: write '" + location + ":' for the remote (or './" + location
+                    + "' for a new local folder)");
+        }
         Map<String, String> options = new LinkedHashMap<>();
         extraOptions.forEach((k, v) -> options.put(k, resolveEnv(k, v)));
         try {
@@ -103,6 +115,22 @@ final class Targets {
             }
             throw CliException.usage(role + ": " + e.getMessage() + hint);
         }
+    }
+
+    /** Whether a location is exactly the name of a remote of the config file (usable or not). */
+    private boolean isRemoteName(String location) {
+        return targets.remotes().containsKey(location) || brokenRemotes.containsKey(location);
+    }
+
+    /** Every remote of the config file, those that cannot be used now marked with why. */
+    String remoteList() {
+        if (targets.remotes().isEmpty() && brokenRemotes.isEmpty()) {
+            return "it defines no remotes";
+        }
+        java.util.TreeMap<String, String> all = new java.util.TreeMap<>();
+        targets.remotes().keySet().forEach(n -> all.put(n, n));
+        brokenRemotes.forEach((n, why) -> all.put(n, n + " (unusable: " + why + ")"));
+        return "its remotes: " + String.join(", ", all.values());
     }
 
     /** Opens a parsed location: a bad option value is bad usage, anything else fatal. */

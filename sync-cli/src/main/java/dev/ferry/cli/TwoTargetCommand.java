@@ -40,8 +40,18 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
         return List.of();
     }
 
-    @Option(names = {"-c", "--checksum"}, description = "Compare by size and hash instead of size and time.")
+    @Option(names = {"-c", "--checksum"}, description = "Compare by size and hash instead of size and time. Where "
+            + "SRC and DST have no hash in common this warns and compares times; --checksum=strict refuses to run.")
     boolean checksum;
+
+    /** {@code --checksum=strict}, which Main spells this way (picocli's optional values would take SRC). */
+    @Option(names = Main.CHECKSUM_STRICT, hidden = true)
+    boolean checksumStrict;
+
+    @Option(names = "--stats", paramLabel = "DURATION", converter = Units.DurationConverter.class, defaultValue = "5s",
+            description = "Without a terminal: a progress line this often while something changes "
+                    + "(default: ${DEFAULT-VALUE}; off for none).")
+    Duration stats;
 
     @Option(names = "--size-only", description = "Compare by size only.")
     boolean sizeOnly;
@@ -115,6 +125,7 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
     /** Options from the flags shared by every two-target command. */
     SyncOptions.Builder baseOptions(SyncMode mode) {
         common.check();
+        checksum |= checksumStrict;
         if (checksum && sizeOnly) {
             throw CliException.usage("--checksum and --size-only contradict each other; pick one");
         }
@@ -149,6 +160,45 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
                 .filter(f.build())
                 .checkers(checkers)
                 .fastList(fastList);
+    }
+
+    /** The progress display of this command, counting into {@code facts}. */
+    Progress progress(CliEnv env, RunFacts facts) {
+        if (stats != null && stats.isNegative()) {
+            throw CliException.usage("--stats must be 0 or longer");
+        }
+        return new Progress(env, common.verbose, common.quiet, json, stats == null || stats.isZero() ? null : stats,
+                facts);
+    }
+
+    /**
+     * {@code --checksum} where the two targets share no hash: a warning in {@code facts} (the
+     * engine then compares sizes and times), or with {@code --checksum=strict} a refusal.
+     */
+    void checkChecksum(SyncTarget s, SyncTarget d, RunFacts facts) {
+        if (!checksum) {
+            return;
+        }
+        java.util.Set<dev.ferry.api.HashAlgorithm> common = java.util.EnumSet.noneOf(dev.ferry.api.HashAlgorithm.class);
+        common.addAll(s.capabilities().hashes());
+        common.retainAll(d.capabilities().hashes());
+        if (!common.isEmpty()) {
+            return;
+        }
+        String why = "--checksum: " + s.description() + " (" + hashes(s) + ") and " + d.description() + " ("
+                + hashes(d) + ") have no hash in common";
+        if (checksumStrict) {
+            throw new CliException(ExitCode.FATAL, why + "; refusing to run (--checksum=strict). Drop =strict to "
+                    + "compare by size and modification time instead.");
+        }
+        facts.warn(SyncTargets.redact(why) + "; compared as without --checksum instead (size, and modification "
+                + "time where both keep it)");
+    }
+
+    private static String hashes(SyncTarget t) {
+        var h = t.capabilities().hashes();
+        return h.isEmpty() ? "no hashes" : h.stream().map(Enum::name).sorted()
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** What a command does once both targets are open. */

@@ -88,7 +88,7 @@ class FerryCliTest {
         assertThat(plan.out()).contains("delete only-b.txt on A").contains("move   a.txt to a.sync-conflict-")
                 .contains("copy   a.txt").contains("→ A");
         assertThat(plan.out()).as("a conflict's rename is a move, not a deleted directory")
-                .contains("move 1 file").contains("delete 1 file and 0 directories");
+                .contains("keep 1 conflict copy").contains("delete 1 file and 0 directories");
         Result second = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
         assertThat(second.code()).as(second.all()).isZero();
         assertThat(src.resolve("only-b.txt")).doesNotExist();

@@ -72,4 +72,26 @@ class ProgressTest {
         assertThat(out.size()).isZero();
         assertThat(err.size()).isZero();
     }
+
+    @Test
+    void theTerminalBlockShowsTheBarFilesDoneAndEachTransferInFlight() {
+        SyncAction.CopyFile a = copy("photos/a.jpg", 1000);
+        SyncAction.CopyFile b = copy("photos/b.jpg", 3000);
+        SyncAction.CopyFile c = copy("c.bin", 4000);
+        try (Progress p = new Progress(env(false), false, true, false)) {
+            p.planned(new SyncPlan(SyncMode.COPY, "src", "dst", List.of(a, b, c), 0, List.of(), Optional.empty()));
+            p.started(a);
+            p.started(b);
+            p.transferred(a, 1000);
+            p.finished(a);
+            p.transferred(b, 1500);
+            p.started(c);
+            List<String> block = p.screen(System.nanoTime() + 1_000_000_000L);
+            assertThat(block.get(0)).startsWith("[").contains(" 31%  ").contains("2.4 KiB / 7.8 KiB").contains("ETA ");
+            assertThat(block.get(1)).startsWith("Files: 1/3 done, 2 in flight");
+            assertThat(block.subList(2, block.size())).containsExactly(
+                    "  photos/b.jpg  50% [#####>....] 1.5 KiB / 2.9 KiB",
+                    "  c.bin   0% [>.........] 0 B / 3.9 KiB");
+        }
+    }
 }

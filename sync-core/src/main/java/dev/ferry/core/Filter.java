@@ -69,6 +69,14 @@ public final class Filter {
         return hasIncludes;
     }
 
+    /**
+     * Whether files are chosen by size or age: then a directory cannot tell from its path whether
+     * anything in it takes part, and is created only when a file goes into it.
+     */
+    public boolean hasSizeOrAgeBounds() {
+        return minSize >= 0 || maxSize >= 0 || minAge != null || maxAge != null;
+    }
+
     /** Whether a file takes part; {@code now} is the reference for age bounds. */
     public boolean includesFile(Entry file, Instant now) {
         if (shard != null && !shard.includes(file.path())) {

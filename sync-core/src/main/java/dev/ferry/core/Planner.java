@@ -201,7 +201,9 @@ final class Planner {
                 copies.add(new SyncAction.CopyFile(s, Optional.empty(), SyncAction.Reason.MISSING));
             }
         } else if (filter.includesDirectory(s.path())) {
-            if (options.createEmptyDirectories() && !filter.hasIncludeRules()) {
+            // With include rules or size/age bounds a directory is made only by the files that
+            // go into it, so a filter never leaves empty directories behind.
+            if (options.createEmptyDirectories() && !filter.hasIncludeRules() && !filter.hasSizeOrAgeBounds()) {
                 makeDirs.add(new SyncAction.MakeDirectory(s.path(), SyncAction.Side.DESTINATION, s.mode()));
             }
             walk.descend(s.path(), true, false);
@@ -275,7 +277,8 @@ final class Planner {
         }
         options.listener().scanProgress(lister.seen());
         return new SyncPlan(options.mode(), source.description(), destination.description(), actions,
-                unchanged.get(), new ArrayList<>(failures), Optional.ofNullable(withheld));
+                unchanged.get(), new ArrayList<>(failures), Optional.ofNullable(withheld),
+                withheld == null ? 0 : deletions);
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param scanFailures what could not be listed or compared
  * @param deletionsWithheld if set, why the deletions were left out of {@link #actions()}: the
  *     delete limit, a source that listed empty, or listing errors on the source
+ * @param withheldDeletions how many files would have been deleted but were withheld (0 when
+ *     nothing was withheld)
  */
 public record SyncPlan(
         SyncMode mode,
@@ -24,12 +26,19 @@ public record SyncPlan(
         List<SyncAction> actions,
         long unchangedFiles,
         List<SyncFailure> scanFailures,
-        Optional<String> deletionsWithheld) {
+        Optional<String> deletionsWithheld,
+        long withheldDeletions) {
 
     /** Copies the lists. */
     public SyncPlan {
         actions = List.copyOf(actions);
         scanFailures = List.copyOf(scanFailures);
+    }
+
+    /** A plan that does not count its withheld deletions (the form before that count existed). */
+    public SyncPlan(SyncMode mode, String source, String destination, List<SyncAction> actions, long unchangedFiles,
+            List<SyncFailure> scanFailures, Optional<String> deletionsWithheld) {
+        this(mode, source, destination, actions, unchangedFiles, scanFailures, deletionsWithheld, 0);
     }
 
     /** Number of files to copy. */

@@ -453,8 +453,11 @@ final class TwoWayPlanner {
                 .sorted(Comparator.comparingInt((SyncAction.DeleteDirectory d) -> d.path().depth()).reversed()
                         .thenComparing(SyncAction::path))
                 .forEach(actions::add);
+        long withheldFiles = fileDeletes.stream()
+                .filter(d -> !(d.side() == Side.SOURCE ? keepDeletesOnA : keepDeletesOnB)).count();
         SyncPlan plan = new SyncPlan(SyncMode.TWO_WAY, a.description(), b.description(), actions, unchanged.get(),
-                new ArrayList<>(failures), withheld.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", withheld)));
+                new ArrayList<>(failures), withheld.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", withheld)),
+                withheldFiles);
         return new Result(plan, new ArrayList<>(remember), new ArrayList<>(forget), renames);
     }
 

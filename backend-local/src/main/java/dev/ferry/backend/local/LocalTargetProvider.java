@@ -31,7 +31,7 @@ public final class LocalTargetProvider implements SyncTargetProvider {
     private static final List<TargetOption> OPTIONS = List.of(
             TargetOption.of(FOLLOW_SYMLINKS, "follow symbolic links whose target stays inside the root (default false)"),
             TargetOption.of(FSYNC, "force each written file and its directory to the device (default false)"),
-            TargetOption.of(TEMP_MAX_AGE, "age after which leftover temporary files are deleted, e.g. PT1H or 30m (default 1h)"));
+            TargetOption.of(TEMP_MAX_AGE, "age after which leftover temporary files are deleted, e.g. 30m or 2h (default 1h)"));
 
     /** For {@link java.util.ServiceLoader}. */
     public LocalTargetProvider() {}

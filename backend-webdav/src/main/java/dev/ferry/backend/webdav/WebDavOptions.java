@@ -82,8 +82,8 @@ record WebDavOptions(
 
     static final List<TargetOption> NEXTCLOUD_ONLY = List.of(
             TargetOption.of(PLAIN_HTTP, "talk plain http instead of https, for a local test server (default false)"),
-            TargetOption.of(CHUNK_SIZE, "chunked-upload chunk size in bytes, 5 MiB..5 GiB; files larger than this are "
-                    + "sent in chunks; 0 turns chunking off (default 10485760)"));
+            TargetOption.of(CHUNK_SIZE, "chunked-upload chunk size as a number of bytes, 5 MiB..5 GiB; files larger than this are "
+                    + "sent in chunks; 0 turns chunking off (default 10 MiB, written 10485760)"));
 
     static List<TargetOption> known(Kind kind) {
         List<TargetOption> all = new ArrayList<>(kind == Kind.NEXTCLOUD ? NEXTCLOUD_LOGIN : GENERIC_LOGIN);

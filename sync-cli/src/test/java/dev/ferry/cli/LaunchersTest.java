@@ -1,0 +1,89 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launch scripts as a user runs them, each a real process: {@code bin/ferry-example} runs the
+ * examples from the CLI's jar (no Maven plugin), each example prints its usage when called wrong,
+ * and Ctrl-C ends {@code ferry} with 130, as the docs say.
+ */
+class LaunchersTest {
+
+    @TempDir
+    Path home;
+
+    private static Path bin(String name) {
+        return CliProcess.repoRoot().resolve("bin").resolve(name);
+    }
+
+    @Test
+    void ferryExampleRunsMirrorFolderFromTheJar() throws Exception {
+        Path src = Files.createDirectories(home.resolve("src"));
+        Files.writeString(src.resolve("keep.txt"), "k");
+        Files.writeString(src.resolve("skip.tmp"), "t");
+        CliProcess.Outcome r = CliProcess.run(List.of(bin("ferry-example").toString(), "MirrorFolder",
+                src.toString(), home.resolve("mirror").toString()), home, Map.of(), home, 120);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("1 to copy, 0 to delete").contains("in sync");
+        assertThat(home.resolve("mirror/keep.txt")).hasContent("k");
+        assertThat(home.resolve("mirror/skip.tmp")).doesNotExist();
+    }
+
+    @Test
+    void everyExamplePrintsItsUsageWhenCalledWrong() throws Exception {
+        CliProcess.Outcome none = CliProcess.run(List.of(bin("ferry-example").toString()), home, Map.of(), home, 60);
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.out()).contains("usage: bin/ferry-example NAME").contains("MirrorFolder").contains("Photobooth");
+        CliProcess.Outcome unknown = CliProcess.run(List.of(bin("ferry-example").toString(), "Nope"), home, Map.of(),
+                home, 60);
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.out()).contains("no example named 'Nope'");
+        for (String name : Examples.names()) {
+            CliProcess.Outcome r = CliProcess.run(List.of(bin("ferry-example").toString(), name), home, Map.of(),
+                    home, 60);
+            assertThat(r.code()).as(name + ": " + r.out()).isEqualTo(2);
+            assertThat(r.out()).as(name).containsIgnoringCase("usage: " + name).doesNotContain("Exception");
+        }
+        assertThat(Examples.names()).contains("MirrorFolder", "Photobooth");
+    }
+
+    @Test
+    void ctrlCEndsAJobWithExitCode130() throws Exception {
+        Path src = Files.createDirectories(home.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "a");
+        ProcessBuilder pb = new ProcessBuilder(bin("ferry").toString(), "copy", "--every", "1h", src.toString(),
+                home.resolve("dst").toString()).redirectErrorStream(true);
+        CliProcess.environment(pb.environment(), home, CliProcess.launcherJar(home.resolve(".launcher")));
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String first = out.readLine(); // the first run's status line: the job is running
+            while (first != null && !first.contains(" ok: ")) {
+                first = out.readLine();
+            }
+            assertThat(first).as("status line").contains("ok: copied 1");
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ended after SIGINT").isTrue();
+            assertThat(p.exitValue()).isEqualTo(ExitCode.INTERRUPTED.code());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void examplesAreInTheJarTheBuildMakes() throws IOException {
+        // bin/ferry-example finds them in ferry.jar because sync-cli depends on the examples module.
+        String pom = Files.readString(CliProcess.repoRoot().resolve("sync-cli/pom.xml"));
+        assertThat(pom).contains("<artifactId>ferry-examples</artifactId>");
+    }
+}
