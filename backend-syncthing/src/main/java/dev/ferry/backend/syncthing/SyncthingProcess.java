@@ -82,6 +82,7 @@ public final class SyncthingProcess implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         awaitReady(config.startTimeout);
+        ownerOnly(); // the https certificate and key appear on the first start
         LOG.info("Syncthing node {} answers at {} (pid {})", deviceId.shortId(), guiUri(), pid().orElse(-1));
         return this;
     }
