@@ -45,6 +45,7 @@ final class FerryCommand implements Callable<Integer> {
         m.put("check", CheckCommand.class);
         m.put("ls", LsCommand.class);
         m.put("backends", BackendsCommand.class);
+        m.put("syncthing", dev.ferry.cli.syncthing.SyncthingCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }

@@ -78,7 +78,7 @@ public final class SyncthingProcess implements AutoCloseable {
             supervisor = new Thread(this::supervise, "syncthing-supervisor-" + config.home.getFileName());
             supervisor.setDaemon(true);
             supervisor.start();
-            shutdownHook = new Thread(this::kill, "syncthing-kill-" + config.home.getFileName());
+            shutdownHook = new Thread(this::terminate, "syncthing-stop-" + config.home.getFileName());
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         awaitReady(config.startTimeout);
@@ -153,7 +153,9 @@ public final class SyncthingProcess implements AutoCloseable {
             synchronized (lock) {
                 lastExit = code;
                 if (stopping || code != EXIT_RESTART) {
-                    if (!stopping) {
+                    if (!stopping && code == 0) {
+                        LOG.info("Syncthing node {} shut down", deviceId.shortId());
+                    } else if (!stopping) {
                         LOG.warn("Syncthing node {} exited with code {} (see {})", deviceId.shortId(), code,
                                 config.home.resolve("syncthing.log"));
                     }
@@ -335,6 +337,25 @@ public final class SyncthingProcess implements AutoCloseable {
                 p.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** At JVM exit: SIGTERM (Syncthing then stops cleanly), SIGKILL if it lingers. */
+    private void terminate() {
+        Process p;
+        synchronized (lock) {
+            stopping = true;
+            p = process;
+        }
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
             }
         }
     }
