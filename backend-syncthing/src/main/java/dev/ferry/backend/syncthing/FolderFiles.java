@@ -54,8 +54,11 @@ final class FolderFiles {
     private final Path root;
     private final Set<SyncPath> conflictCopies = ConcurrentHashMap.newKeySet();
 
-    FolderFiles(Path root) {
+    private final boolean fsync;
+
+    FolderFiles(Path root, boolean fsync) {
         this.root = root;
+        this.fsync = fsync;
     }
 
     Path root() {
@@ -185,7 +188,9 @@ final class FolderFiles {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = Channels.newOutputStream(ch)) {
                 new ExactSizeInputStream(content, hints.size(), "write " + path).transferTo(out);
-                ch.force(true);
+                if (fsync) {
+                    ch.force(true);
+                }
             }
             if (hints.modTime().isPresent()) {
                 Files.setLastModifiedTime(temp, FileTime.from(hints.modTime().get()));

@@ -28,6 +28,7 @@ abstract sealed class SyncthingProviderBase implements SyncTargetProvider
             TargetOption.secret("apikey", "the node's API key (or set " + APIKEY_ENV + ")"),
             TargetOption.of("waitForPeers", "at the end of a run, wait until every peer sharing the folder has everything"),
             TargetOption.of("peerTimeout", "how long waitForPeers waits (default 5m)"),
+            TargetOption.of("fsync", "force each written file to the device before publishing it (default false)"),
             TargetOption.of("cert", "syncthings: the node's GUI certificate (PEM) to pin, e.g. HOME/https-cert.pem"),
             TargetOption.of("ca", "syncthings: a CA certificate (PEM) that issued the GUI certificate"));
 
@@ -87,6 +88,7 @@ abstract sealed class SyncthingProviderBase implements SyncTargetProvider
         }
         boolean wait = SpecOptions.flag(spec, "waitForPeers", false);
         Duration timeout = SpecOptions.duration(spec, "peerTimeout", Duration.ofMinutes(5));
-        return SyncthingTarget.open(b.build(), folderId, base, wait, timeout);
+        boolean fsync = SpecOptions.flag(spec, "fsync", false);
+        return SyncthingTarget.open(b.build(), folderId, base, wait, timeout, fsync);
     }
 }

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * the folder has everything, or fails naming each peer that has not.
  *
  * <p>Syncthing's conflict copies ({@code name.sync-conflict-...}) are listed like any file, and
- * counted ({@link #conflictCopies()}); its own files ({@code .stfolder}, {@code .stignore},
- * {@code .stversions}, {@code .syncthing.*.tmp}) are never listed nor touched. Thread-safe.
+ * counted ({@link #conflictCopies()}). Changed paths are scanned every 250 ms while a run goes
+ * on, so peers fetch while Ferry still writes. Syncthing's own files ({@code .stfolder},
+ * {@code .stignore}, {@code .stversions}, {@code .syncthing.*.tmp}) are never listed nor touched.
+ * Thread-safe.
  */
 public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
 
@@ -40,8 +45,11 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
     /** Times are kept to the microsecond (what the JDK sets on Linux; Syncthing keeps nanoseconds). */
     static final Duration PRECISION = Duration.ofNanos(1000);
     private static final int SUBS_PER_SCAN = 100;
-    /** Changes gathered before a scan is asked for during a run (not only at its end), to keep each scan small. */
-    private static final int SCAN_EVERY = 1000;
+    /**
+     * How often changes are scanned while a run goes on: peers start fetching while Ferry still
+     * writes, instead of after the last file.
+     */
+    private static final Duration SCAN_EVERY = Duration.ofMillis(250);
 
     private final SyncthingNode node;
     private final String folderId;
@@ -52,13 +60,14 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
     private final Duration peerTimeout;
     private final Set<String> changed = new ConcurrentSkipListSet<>();
     private volatile PeerReport lastPeerReport;
+    private ScheduledExecutorService scanner;
 
     private SyncthingTarget(SyncthingNode node, String folderId, SyncPath base, Path root, String description,
-            boolean waitForPeers, Duration peerTimeout) {
+            boolean waitForPeers, Duration peerTimeout, boolean fsync) {
         this.node = node;
         this.folderId = folderId;
         this.base = base;
-        this.files = new FolderFiles(root);
+        this.files = new FolderFiles(root, fsync);
         this.description = description;
         this.waitForPeers = waitForPeers;
         this.peerTimeout = peerTimeout;
@@ -74,6 +83,15 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
      */
     public static SyncthingTarget open(SyncthingNode node, String folderId, SyncPath base, boolean waitForPeers,
             Duration peerTimeout) throws IOException {
+        return open(node, folderId, base, waitForPeers, peerTimeout, false);
+    }
+
+    /**
+     * As {@link #open(SyncthingNode, String, SyncPath, boolean, Duration)}, with {@code fsync}:
+     * whether each write is forced to the device before it is published.
+     */
+    public static SyncthingTarget open(SyncthingNode node, String folderId, SyncPath base, boolean waitForPeers,
+            Duration peerTimeout, boolean fsync) throws IOException {
         FolderConfig folder;
         try {
             FolderConfig.checkId(folderId);
@@ -90,11 +108,11 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
             throw new InvalidTargetException("folder '" + folderId + "' is at " + root + " on the node, which is not a "
                     + "directory on this machine (does the node run here?)");
         }
-        FolderFiles check = new FolderFiles(root);
+        FolderFiles check = new FolderFiles(root, false);
         Path resolved = check.resolve(base);
         String description = node.gui().toString().replaceFirst("^http", "syncthing") + folderId
                 + (base.isRoot() ? "" : "/" + base);
-        return new SyncthingTarget(node, folderId, base, resolved, description, waitForPeers, peerTimeout);
+        return new SyncthingTarget(node, folderId, base, resolved, description, waitForPeers, peerTimeout, fsync);
     }
 
     /** The node's admin API. */
@@ -166,10 +184,29 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
         return e;
     }
 
-    private void changed(SyncPath path) throws IOException {
+    private void changed(SyncPath path) {
         changed.add(base.resolve(path).toString());
-        if (changed.size() >= SCAN_EVERY) {
+        startScanner();
+    }
+
+    private synchronized void startScanner() {
+        if (scanner == null) {
+            scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "syncthing-scan-" + folderId);
+                t.setDaemon(true);
+                return t;
+            });
+            scanner.scheduleWithFixedDelay(this::flushInBackground, SCAN_EVERY.toMillis(), SCAN_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void flushInBackground() {
+        try {
             flush();
+        } catch (IOException e) {
+            // The paths stay pending: close() scans them again and reports a failure that persists.
+            LOG.debug("{}: background scan failed: {}", description, e.toString());
         }
     }
 
@@ -187,7 +224,15 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
      * Asks the node to scan the paths changed through this target since the last flush (and
      * only those); returns when the node's index holds them.
      */
-    public synchronized void flush() throws IOException {
+    public void flush() throws IOException {
+        synchronized (changed) {
+            flushChanged();
+        }
+    }
+
+    private void flushChanged() throws IOException {
+        long t0 = System.nanoTime();
+        int count = changed.size();
         List<String> batch = new ArrayList<>();
         for (String p : changed) {
             batch.add(p);
@@ -198,6 +243,9 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
         }
         if (!batch.isEmpty()) {
             scan(batch);
+        }
+        if (count > 0) {
+            LOG.debug("{}: scanned {} changed paths in {} ms", description, count, (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
@@ -210,6 +258,7 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
     public PeerReport awaitPeers(Duration timeout) throws IOException {
         flush();
         PeerReport report = node.awaitPeers(folderId, timeout);
+        LOG.debug("{}: peers after {} ms: {}", description, report.waited().toMillis(), report.describe());
         lastPeerReport = report;
         return report;
     }
@@ -222,6 +271,19 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
      */
     @Override
     public void close() throws IOException {
+        ScheduledExecutorService s;
+        synchronized (this) {
+            s = scanner;
+            scanner = null;
+        }
+        if (s != null) {
+            s.shutdown();
+            try {
+                s.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         flush();
         int conflicts = files.conflictCopies().size();
         if (conflicts > 0) {
