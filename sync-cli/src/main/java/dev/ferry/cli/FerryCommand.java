@@ -52,6 +52,7 @@ final class FerryCommand implements Callable<Integer> {
         m.put("remote", RemoteCommand.class);
         m.put("serve", ServeCommand.class);
         m.put("rc", RcCommand.class);
+        m.put("syncthing", dev.ferry.cli.syncthing.SyncthingCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }
