@@ -81,6 +81,11 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             + "(S3: a request per 1,000 objects instead of one per directory); uses memory for the tree's listing.")
     boolean fastList;
 
+    @Option(names = "--append", description = "A destination file that is a prefix of the source's (a log that only grew) "
+            + "gets only the new tail, where the backend can append (local, FTP); the overlap is checked first, a rewritten "
+            + "file is copied whole. Feeds (emoncms) always grow this way.")
+    boolean appendGrown;
+
     @Option(names = "--src-opt", paramLabel = "KEY=VALUE",
             description = "An option for the source target (repeatable); VALUE env:VAR reads variable VAR.")
     Map<String, String> sourceOptions = new LinkedHashMap<>();
@@ -142,7 +147,8 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
                 .modifyWindow(modifyWindow)
                 .filter(f.build())
                 .checkers(checkers)
-                .fastList(fastList);
+                .fastList(fastList)
+                .appendGrown(appendGrown);
     }
 
     /** What a command does once both targets are open. */

@@ -48,6 +48,11 @@ import java.util.Optional;
  *     1,000 keys instead of one per directory), as rclone's {@code --fast-list}: fewer requests,
  *     but the tree's listing is held in memory until the walk reaches each directory. Off by
  *     default
+ * @param appendGrown one-way: a file the destination holds a prefix of (it only grew, as a log
+ *     does) gets only its new tail, through the destination's {@link dev.ferry.api.Appender},
+ *     after the destination's last bytes were checked against the source's; a mismatch is copied
+ *     whole. Off by default for files; feeds (a {@link dev.ferry.api.SourceAwareWriter}
+ *     destination) always grow this way
  */
 public record SyncOptions(
         SyncMode mode,
@@ -71,7 +76,8 @@ public record SyncOptions(
         boolean protectChanges,
         boolean trackRenames,
         RenameEvidence renameEvidence,
-        boolean fastList) {
+        boolean fastList,
+        boolean appendGrown) {
 
     /** Validates. */
     public SyncOptions {
@@ -148,6 +154,7 @@ public record SyncOptions(
         b.trackRenames = trackRenames;
         b.renameEvidence = renameEvidence;
         b.fastList = fastList;
+        b.appendGrown = appendGrown;
         return b;
     }
 
@@ -166,6 +173,7 @@ public record SyncOptions(
         private boolean trackRenames;
         private RenameEvidence renameEvidence = RenameEvidence.HASH;
         private boolean fastList;
+        private boolean appendGrown;
         private long bandwidthLimit;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean createEmptyDirectories = true;
@@ -310,12 +318,18 @@ public record SyncOptions(
             return this;
         }
 
+        /** One-way: send only the new tail of a file that only grew (see {@link SyncOptions#appendGrown()}). */
+        public Builder appendGrown(boolean append) {
+            this.appendGrown = append;
+            return this;
+        }
+
         /** The options. */
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
                     clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom,
-                    protectChanges, trackRenames, renameEvidence, fastList);
+                    protectChanges, trackRenames, renameEvidence, fastList, appendGrown);
         }
     }
 }
