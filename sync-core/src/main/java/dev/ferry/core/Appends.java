@@ -93,10 +93,16 @@ final class Appends {
             return fullCopy.copy(new SyncAction.CopyFile(a.source(), Optional.of(a.destination()), SyncAction.Reason.SIZE_DIFFERS,
                     a.side()));
         }
-        return retrier.call("append " + path, () -> {
+        Entry done = retrier.call("append " + path, () -> {
             long at = resumePoint(to, a);
             return send(from, a, at, in -> appender.get().append(path, at, in));
         });
+        // As a copy keeps the source's time, so does an append: else the next run sees a changed time.
+        Optional<dev.ferry.api.ModTimeSetter> setter = to.ability(dev.ferry.api.ModTimeSetter.class);
+        if (a.source().modTime().isPresent() && setter.isPresent() && to.capabilities().keepsModTime()) {
+            done = retrier.call("set time " + path, () -> setter.get().setModTime(path, a.source().modTime().get()));
+        }
+        return done;
     }
 
     /**
