@@ -44,7 +44,8 @@ final class EmoncmsHttp {
         this.base = base;
         this.timeout = timeout;
         // The JDK client checks https certificates against the JDK trust store and host names.
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        // HTTP/1.1: Emoncms runs behind Apache, nginx or PHP's server; an h2c upgrade gains nothing.
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

@@ -96,7 +96,8 @@ public final class EmoncmsServers {
             }
             try {
                 Path work = Path.of("target", "emoncms-servers").toAbsolutePath();
-                deleteTree(work.resolve("mariadb"));
+                // The database folder is kept across runs (mariadb-install-db is slow); each
+                // instance's database is new, named after the JVM's PID.
                 Files.createDirectories(work);
                 shared = new EmoncmsServers(work);
                 Runtime.getRuntime().addShutdownHook(new Thread(shared::stopAll, "emoncms-servers-stop"));
