@@ -126,19 +126,35 @@ public final class EmoncmsServers {
         return dir.resolve("../shared/servers").normalize();
     }
 
+    /** The official sync module's release, unpacked once. */
+    public Path syncModule() throws IOException, InterruptedException {
+        Path d = work.resolve("sync-dist");
+        unpack(serversFolder().resolve(SYNC_ARCHIVE), d);
+        return d;
+    }
+
+    /**
+     * Replaces a file of an instance (its files are hard links into the shared unpacked tree:
+     * writing in place would change every instance).
+     */
+    static void replace(Path file, String content) throws IOException {
+        Files.delete(file);
+        Files.writeString(file, content);
+    }
+
     /** Starts a new Emoncms instance with one registered user. */
     public Instance newInstance() throws IOException, InterruptedException {
-        return newInstance(List.of());
+        return newInstance(Map.of());
     }
 
     /** Starts a new instance; {@code modules} are folders copied in as {@code Modules/<name>}. */
-    public Instance newInstance(List<Path> modules) throws IOException, InterruptedException {
+    public Instance newInstance(Map<String, Path> modules) throws IOException, InterruptedException {
         String name = "e" + ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet();
         Path root = work.resolve(name);
         deleteTree(root);
         linkTree(dist, root);
-        for (Path m : modules) {
-            copyTree(m, root.resolve("Modules").resolve(m.getFileName().toString()));
+        for (Map.Entry<String, Path> m : modules.entrySet()) {
+            copyTree(m.getValue(), root.resolve("Modules").resolve(m.getKey()));
         }
         Path data = work.resolve(name + "-data");
         deleteTree(data);
