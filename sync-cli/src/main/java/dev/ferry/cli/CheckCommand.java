@@ -63,6 +63,8 @@ final class CheckCommand extends TwoTargetCommand {
                             ? new Difference("missing", a.path().toString(), "not on destination")
                             : new Difference("differs", a.path().toString(), Plans.reason(why)));
                 }
+                case APPEND -> differences.add(new Difference("differs", a.path().toString(), "destination is behind by "
+                        + (((SyncAction.AppendFile) a).to() - ((SyncAction.AppendFile) a).from()) + " bytes"));
                 case DELETE_FILE -> differences.add(new Difference("extra", a.path().toString(), "only on destination"));
                 case SET_TIME -> equal++;
                 default -> { }

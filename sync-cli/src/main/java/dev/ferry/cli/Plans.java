@@ -38,6 +38,10 @@ final class Plans {
                         + (withReason ? ", " + reason(c.reason()) : "") + ")";
             }
             case MOVE -> shown(((SyncAction.MoveFile) a).file().path()) + " to " + shown(a.path());
+            case APPEND -> {
+                SyncAction.AppendFile g = (SyncAction.AppendFile) a;
+                yield shown(g.path()) + " (bytes [" + g.from() + ", " + g.to() + "), " + Format.bytes(g.to() - g.from()) + ")";
+            }
             case DELETE_DIRECTORY -> shown(a.path()) + "/";
             default -> shown(a.path());
         };

@@ -99,6 +99,10 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             description = "Only shard I of N (0-based): the paths whose top-level name hashes to I, on both sides. "
                     + "N runs, one per shard (a Kubernetes Indexed Job, a Slurm array), do what one run does.")
     Shard shard;
+    @Option(names = "--append", description = "A destination file that is a prefix of the source's (a log that only grew) "
+            + "gets only the new tail, where the backend can append (local, FTP); the overlap is checked first, a rewritten "
+            + "file is copied whole. Feeds (emoncms) always grow this way.")
+    boolean appendGrown;
 
     @Option(names = "--src-opt", paramLabel = "KEY=VALUE",
             description = "An option for the source target (repeatable); VALUE env:VAR reads variable VAR.")
@@ -159,7 +163,8 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
                 .modifyWindow(modifyWindow)
                 .filter(f.build())
                 .checkers(checkers)
-                .fastList(fastList);
+                .fastList(fastList)
+                .appendGrown(appendGrown);
     }
 
     /** The progress display of this command, counting into {@code facts}. */

@@ -374,7 +374,7 @@ class FerryCliTest {
 
         Result unknown = ferry("copy", src.toString(), "gopher://host/x");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown scheme 'gopher'").contains("known schemes: file");
+        assertThat(unknown.err()).contains("unknown scheme 'gopher'").contains("known schemes: ").contains(" file,");
         assertThat(unknown.err().lines()).hasSize(1);
     }
 

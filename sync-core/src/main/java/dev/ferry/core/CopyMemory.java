@@ -180,6 +180,8 @@ final class CopyMemory implements RunMemory {
         return (action, result) -> {
             if (action.kind() == SyncAction.Kind.COPY && result.isPresent()) {
                 store.put(StateRecord.of(((SyncAction.CopyFile) action).source(), result.get()));
+            } else if (action instanceof SyncAction.AppendFile a && result.isPresent()) {
+                store.put(StateRecord.of(a.source(), result.get()));
             } else if (action.kind() == SyncAction.Kind.DELETE_FILE) {
                 store.remove(action.path());
             }

@@ -61,6 +61,7 @@ final class Executor {
     private final StateLayout layout;
     /** Whether writes carry a precondition: the file must still be as the scan saw it. */
     private final boolean protect;
+    private final Appends appends;
 
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
@@ -87,6 +88,10 @@ final class Executor {
         this.observer = observer;
         this.guardChanges = guardChanges;
         this.protect = guardChanges || options.protectChanges();
+        this.appends = new Appends(this::on, retrier, limiter, listener, n -> {
+            filesCopied.incrementAndGet();
+            bytesCopied.addAndGet(n);
+        }, this::copy);
     }
 
     private SyncTarget on(SyncAction.Side side) {
@@ -240,6 +245,11 @@ final class Executor {
             }
 
             @Override
+            public Optional<Entry> append(SyncAction.AppendFile a) throws IOException {
+                return Optional.of(appends.append(a));
+            }
+
+            @Override
             public Optional<Entry> deleteDirectory(SyncAction.DeleteDirectory d) throws IOException {
                 delete(target, d.path());
                 dirsDeleted.incrementAndGet();
@@ -277,7 +287,7 @@ final class Executor {
     private static SyncFailure.Stage stage(SyncAction a) {
         return switch (a.kind()) {
             case MAKE_DIRECTORY -> SyncFailure.Stage.MAKE_DIRECTORY;
-            case COPY, MOVE -> SyncFailure.Stage.COPY;
+            case COPY, MOVE, APPEND -> SyncFailure.Stage.COPY;
             case SET_TIME -> SyncFailure.Stage.SET_MOD_TIME;
             case DELETE_FILE, DELETE_DIRECTORY -> SyncFailure.Stage.DELETE;
         };
@@ -509,7 +519,7 @@ final class Executor {
                 sent.addAndGet(n);
                 listener.transferred(c, n);
             });
-            written = to.write(path, in, hints);
+            written = Appends.write(to, src, in, hints);
         } catch (IOException | RuntimeException e) {
             // Progress already reported for this attempt is taken back so totals stay true.
             listener.transferred(c, -sent.get());

@@ -151,7 +151,8 @@ final class Planner {
             switch (v) {
                 case EQUAL -> unchanged.incrementAndGet();
                 case TOUCH -> copies.add(new SyncAction.UpdateModTime(target, d));
-                case COPY_SIZE -> copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.SIZE_DIFFERS));
+                case COPY_SIZE -> copies.add(Appends.grown(destination, options, target, d)
+                        .orElseGet(() -> new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.SIZE_DIFFERS)));
                 case COPY_MODTIME -> copies.add(
                         new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.MODTIME_DIFFERS));
                 case COPY_HASH -> copies.add(new SyncAction.CopyFile(target, Optional.of(d), SyncAction.Reason.HASH_DIFFERS));

@@ -42,7 +42,9 @@ public sealed interface SyncAction {
         /** {@link DeleteFile}. */
         DELETE_FILE("delete", "deleted"),
         /** {@link DeleteDirectory}. */
-        DELETE_DIRECTORY("rmdir", "deleted");
+        DELETE_DIRECTORY("rmdir", "deleted"),
+        /** {@link AppendFile}. */
+        APPEND("append", "appended");
 
         private final String verb;
         private final String done;
@@ -91,6 +93,11 @@ public sealed interface SyncAction {
 
         /** A directory to delete. */
         R deleteDirectory(DeleteDirectory a) throws IOException;
+
+        /** A file's new tail to append; only one-way plans have these. */
+        default R append(AppendFile a) throws IOException {
+            throw new UnsupportedOperationException("this visitor does not take appends: " + a.path());
+        }
     }
 
     /**
@@ -100,7 +107,7 @@ public sealed interface SyncAction {
      */
     default String stage() {
         return switch (kind()) {
-            case SET_TIME, COPY -> "copy";
+            case SET_TIME, COPY, APPEND -> "copy";
             case DELETE_DIRECTORY -> "rmdir" + path().depth();
             default -> kind().name();
         };
@@ -285,6 +292,54 @@ public sealed interface SyncAction {
         @Override
         public SyncPath path() {
             return to;
+        }
+    }
+
+    /**
+     * Append the source's bytes {@code [from, to)} to {@code side}'s file, which holds (the plan
+     * believes) exactly the source's first {@code from} bytes: a log or a feed that only grew.
+     * The overlap is checked before anything is sent; see {@link SyncOptions#appendGrown()}.
+     *
+     * @param source the file as the side copied from listed it
+     * @param destination the shorter file as the side written to listed it
+     * @param side the side written to
+     */
+    record AppendFile(Entry source, Entry destination, Side side) implements SyncAction {
+        /** Validates: the destination must be shorter. */
+        public AppendFile {
+            if (destination.size() >= source.size()) {
+                throw new IllegalArgumentException("nothing to append: " + source.path());
+            }
+        }
+
+        /** To the destination. */
+        public AppendFile(Entry source, Entry destination) {
+            this(source, destination, Side.DESTINATION);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.APPEND;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws IOException {
+            return visitor.append(this);
+        }
+
+        @Override
+        public SyncPath path() {
+            return source.path();
+        }
+
+        /** The first byte sent: the destination's size. */
+        public long from() {
+            return destination.size();
+        }
+
+        /** One past the last byte sent: the source's size. */
+        public long to() {
+            return source.size();
         }
     }
 }

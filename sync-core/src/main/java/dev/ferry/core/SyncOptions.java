@@ -52,6 +52,11 @@ import java.util.Optional;
  *     both sides keep them ({@link dev.ferry.api.PosixModes}: local disk, S3 metadata, FTP with
  *     {@code SITE CHMOD}); elsewhere the receiving side's umask decides. A change of mode alone
  *     is not a change the comparison sees (as rclone). Off by default
+ * @param appendGrown one-way: a file the destination holds a prefix of (it only grew, as a log
+ *     does) gets only its new tail, through the destination's {@link dev.ferry.api.Appender},
+ *     after the destination's last bytes were checked against the source's; a mismatch is copied
+ *     whole. Off by default for files; feeds (a {@link dev.ferry.api.SourceAwareWriter}
+ *     destination) always grow this way
  */
 public record SyncOptions(
         SyncMode mode,
@@ -76,7 +81,8 @@ public record SyncOptions(
         boolean trackRenames,
         RenameEvidence renameEvidence,
         boolean fastList,
-        boolean keepModes) {
+        boolean keepModes,
+        boolean appendGrown) {
 
     /** Validates. */
     public SyncOptions {
@@ -154,6 +160,7 @@ public record SyncOptions(
         b.renameEvidence = renameEvidence;
         b.fastList = fastList;
         b.keepModes = keepModes;
+        b.appendGrown = appendGrown;
         return b;
     }
 
@@ -173,6 +180,7 @@ public record SyncOptions(
         private RenameEvidence renameEvidence = RenameEvidence.HASH;
         private boolean fastList;
         private boolean keepModes;
+        private boolean appendGrown;
         private long bandwidthLimit;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private boolean createEmptyDirectories = true;
@@ -323,12 +331,18 @@ public record SyncOptions(
             return this;
         }
 
+        /** One-way: send only the new tail of a file that only grew (see {@link SyncOptions#appendGrown()}). */
+        public Builder appendGrown(boolean append) {
+            this.appendGrown = append;
+            return this;
+        }
+
         /** The options. */
         public SyncOptions build() {
             return new SyncOptions(mode, compare, Optional.ofNullable(modifyWindow), filter, transfers, checkers,
                     maxDelete, maxDeletePercent, verify, bandwidthLimit, retry, createEmptyDirectories, listener,
                     clock, conflictPolicy, maxConflictCopies, Optional.ofNullable(stateDirectory), resumableFrom,
-                    protectChanges, trackRenames, renameEvidence, fastList, keepModes);
+                    protectChanges, trackRenames, renameEvidence, fastList, keepModes, appendGrown);
         }
     }
 }

@@ -1,0 +1,85 @@
+package dev.ferry.backend.emoncms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.NotFoundException;
+import dev.ferry.api.PermanentSyncException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The feeds of the logged-in user, through {@code feed/list.json?meta=1}, {@code feed/getmeta.json}
+ * and {@code feed/create.json}. Emoncms's JSON is parsed leniently: on Redis-backed servers numbers
+ * come as strings, and PHPTimeSeries intervals as fractions. Feeds of other engines are left out,
+ * as the official sync module leaves them out.
+ */
+final class FeedCatalog {
+
+    private final EmoncmsHttp http;
+
+    FeedCatalog(EmoncmsHttp http) {
+        this.http = http;
+    }
+
+    /** Every PHPFina and PHPTimeSeries feed, with its meta. */
+    List<FeedMeta> list() throws IOException {
+        JsonNode a = http.getJson("feed/list.json", Map.of("meta", "1"));
+        if (!a.isArray()) {
+            throw new PermanentSyncException("Emoncms at " + http.base() + " answered feed/list.json with " + brief(a));
+        }
+        List<FeedMeta> feeds = new ArrayList<>();
+        for (JsonNode f : a) {
+            Optional<FeedEngine> engine = FeedEngine.of(num(f, "engine"));
+            if (engine.isEmpty()) {
+                continue;
+            }
+            feeds.add(meta(num(f, "id"), f.path("tag").asText(""), f.path("name").asText(""), engine.get(), f));
+        }
+        return feeds;
+    }
+
+    /** One feed's meta, fresh from the server (after any failed or partial upload). */
+    FeedMeta refresh(FeedMeta known) throws IOException {
+        JsonNode m = http.getJson("feed/getmeta.json", Map.of("id", String.valueOf(known.id())));
+        if (m.isObject() && m.has("success") && !m.path("success").asBoolean()) {
+            throw new NotFoundException("feed " + known.label() + " (id " + known.id() + ") is gone from " + http.base()
+                    + ": " + m.path("message").asText());
+        }
+        if (!m.isObject()) {
+            throw new PermanentSyncException("Emoncms at " + http.base() + " cannot read the meta of feed " + known.label()
+                    + " (id " + known.id() + "): " + brief(m));
+        }
+        return meta(known.id(), known.tag(), known.name(), known.engine(), m);
+    }
+
+    /** Creates a feed with the given layout, empty; returns its meta. */
+    FeedMeta create(String tag, String name, FeedEngine engine, long interval) throws IOException {
+        JsonNode r = http.getJson("feed/create.json", Map.of("tag", tag, "name", name, "engine", String.valueOf(engine.id()),
+                "options", "{\"interval\":" + Math.max(interval, 1) + "}"));
+        if (!r.path("success").asBoolean(false)) {
+            throw new PermanentSyncException("Emoncms at " + http.base() + " did not create feed " + (tag.isEmpty() ? name : tag + "/" + name)
+                    + ": " + r.path("message").asText(brief(r)));
+        }
+        return new FeedMeta(num(r, "feedid"), tag, name, engine, engine == FeedEngine.PHPFINA ? interval : 0, 0, 0, 0);
+    }
+
+    private static FeedMeta meta(int id, String tag, String name, FeedEngine engine, JsonNode m) {
+        long npoints = (long) m.path("npoints").asDouble(0);
+        long start = (long) m.path("start_time").asDouble(0);
+        long end = (long) m.path("end_time").asDouble(0);
+        long interval = engine == FeedEngine.PHPFINA ? (long) m.path("interval").asDouble(0) : 0;
+        return new FeedMeta(id, tag, name, engine, interval, start, npoints, end);
+    }
+
+    private static int num(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isNumber() ? v.asInt() : (int) v.asDouble(-1);
+    }
+
+    private static String brief(JsonNode n) {
+        String s = n.toString();
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}
