@@ -1,7 +1,6 @@
 package dev.ferry.backend.sftp;
 
 import dev.ferry.api.AuthenticationException;
-import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,9 +102,7 @@ final class Sessions implements AutoCloseable {
             CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, options.timeout());
         }
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(1));
-        if (options.agent()) {
-            client.setAgentFactory(new UnixAgent.Factory(System.getenv("SSH_AUTH_SOCK")));
-        }
+        options.agentSocket().ifPresent(socket -> client.setAgentFactory(new UnixAgent.Factory(socket)));
         client.start();
         Sessions s = new Sessions(options, client, hostKeys, keys);
         try {
@@ -229,7 +226,7 @@ final class Sessions implements AutoCloseable {
         if (!keys.isEmpty()) {
             m.add(keys.size() == 1 ? "the key" : keys.size() + " keys");
         }
-        if (options.agent()) {
+        if (options.agentSocket().isPresent()) {
             m.add("the agent's keys");
         }
         return m.isEmpty() ? "every method (no password, key file or agent was given)" : String.join(", ", m);
@@ -244,6 +241,10 @@ final class Sessions implements AutoCloseable {
         List<KeyPair> keys = new ArrayList<>();
         if (options.keyFile().isPresent()) {
             Path file = options.keyFile().get();
+            if (!Files.isReadable(file)) {
+                throw new AuthenticationException("cannot log in to " + options.description() + ": the key file " + file
+                        + (Files.exists(file) ? " cannot be read" : " does not exist"));
+            }
             FilePasswordProvider pass = options.passphrase().isPresent()
                     ? FilePasswordProvider.of(options.passphrase().get()) : FilePasswordProvider.EMPTY;
             try (InputStream in = Files.newInputStream(file)) {
@@ -256,12 +257,10 @@ final class Sessions implements AutoCloseable {
                         + (options.passphrase().isPresent() ? "wrong passphrase, or not a private key"
                         : "it needs a passphrase (option passphrase), or is not a private key"), e);
             } catch (IOException e) {
-                String m = String.valueOf(e.getMessage()).toLowerCase();
-                if (m.contains("password") || m.contains("decrypt") || m.contains("passphrase")) {
-                    throw new AuthenticationException("cannot read the key file " + file + ": "
-                            + (options.passphrase().isPresent() ? "wrong passphrase" : "it needs a passphrase (option passphrase)"), e);
-                }
-                throw new PermanentSyncException("cannot read the key file " + file + ": " + e.getMessage(), e);
+                // A wrong passphrase shows as mismatched check values or a padding error: never repeat the passphrase.
+                throw new AuthenticationException("cannot read the key file " + file + ": "
+                        + (options.passphrase().isPresent() ? "wrong passphrase, or not a private key"
+                        : "it needs a passphrase (option passphrase), or is not a private key"), e);
             }
             if (keys.isEmpty()) {
                 throw new AuthenticationException("the key file " + file + " holds no private key");

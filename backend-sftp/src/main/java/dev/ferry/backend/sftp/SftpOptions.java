@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * @param password the password, if one is given (secret)
  * @param keyFile a private key file, if one is given
  * @param passphrase the key file's passphrase (secret)
- * @param agent whether to ask the SSH agent at {@code SSH_AUTH_SOCK} for keys
+ * @param agentSocket the SSH agent's socket to ask for keys ({@code SSH_AUTH_SOCK} by default), if one is used
  * @param knownHosts the {@code known_hosts} file host keys are checked against
  * @param hostKey a host key fingerprint ({@code SHA256:...}) accepted although known_hosts lacks it
  * @param rootPath the root on the server: absolute, or relative to the login directory
@@ -41,7 +41,7 @@ record SftpOptions(
         Optional<String> password,
         Optional<Path> keyFile,
         Optional<String> passphrase,
-        boolean agent,
+        Optional<String> agentSocket,
         Path knownHosts,
         Optional<String> hostKey,
         String rootPath,
@@ -71,7 +71,7 @@ record SftpOptions(
             TargetOption.secret(PASSWORD, "login password"),
             TargetOption.of(KEY_FILE, "private key file (OpenSSH or PEM format)"),
             TargetOption.secret(PASSPHRASE, "passphrase of the key file"),
-            TargetOption.of(AGENT, "use the SSH agent at SSH_AUTH_SOCK (default true where it is set)"),
+            TargetOption.of(AGENT, "use the SSH agent: true, false, or its socket's path (default: the agent at SSH_AUTH_SOCK where it is set)"),
             TargetOption.of(KNOWN_HOSTS, "known_hosts file host keys are checked against (default ~/.ssh/known_hosts)"),
             TargetOption.of(HOST_KEY, "accept this host key fingerprint (SHA256:...) although known_hosts lacks it"),
             TargetOption.of(CONNECTIONS, "most SSH sessions open at once, one per concurrent transfer (default 8)"),
@@ -98,14 +98,7 @@ record SftpOptions(
             user = System.getProperty("user.name");
         }
         Optional<Path> keyFile = spec.option(KEY_FILE).map(SftpOptions::expandHome);
-        if (keyFile.isPresent() && !Files.isReadable(keyFile.get())) {
-            throw new InvalidTargetException("option 'keyFile': cannot read the key file " + keyFile.get());
-        }
-        boolean agentSet = System.getenv("SSH_AUTH_SOCK") != null;
-        boolean agent = SpecOptions.flag(spec, AGENT, agentSet);
-        if (agent && !agentSet && spec.option(AGENT).isPresent()) {
-            throw new InvalidTargetException("option 'agent=true' but no SSH agent runs here (SSH_AUTH_SOCK is not set)");
-        }
+        Optional<String> agentSocket = agent(spec);
         Path knownHosts = spec.option(KNOWN_HOSTS).map(SftpOptions::expandHome)
                 .orElse(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
         Optional<String> hostKey = spec.option(HOST_KEY).map(String::trim);
@@ -133,7 +126,7 @@ record SftpOptions(
                 throw new InvalidTargetException("an sftp: location's path may not contain '..': " + u.getPath());
             }
         }
-        return new SftpOptions(host, port, user, spec.option(PASSWORD), keyFile, spec.option(PASSPHRASE), agent,
+        return new SftpOptions(host, port, user, spec.option(PASSWORD), keyFile, spec.option(PASSPHRASE), agentSocket,
                 knownHosts, hostKey, root,
                 (int) SpecOptions.number(spec, CONNECTIONS, 8, 1, 64),
                 SpecOptions.duration(spec, CONNECT_TIMEOUT, Duration.ofSeconds(30)),
@@ -141,6 +134,23 @@ record SftpOptions(
                 keepAlive(spec),
                 SpecOptions.duration(spec, TEMP_MAX_AGE, Duration.ofDays(1)),
                 SpecOptions.flag(spec, SHELL_HASHES, true));
+    }
+
+    /** The agent's socket: {@code agent=PATH}, or SSH_AUTH_SOCK unless {@code agent=false}. */
+    private static Optional<String> agent(TargetSpec spec) throws InvalidTargetException {
+        String v = spec.option(AGENT).map(String::trim).orElse(null);
+        String env = System.getenv("SSH_AUTH_SOCK");
+        if (v != null && v.startsWith("/")) {
+            if (!Files.exists(Path.of(v))) {
+                throw new InvalidTargetException("option 'agent': no SSH agent socket at " + v);
+            }
+            return Optional.of(v);
+        }
+        boolean use = SpecOptions.flag(spec, AGENT, env != null && !env.isBlank());
+        if (use && (env == null || env.isBlank())) {
+            throw new InvalidTargetException("option 'agent=true' but no SSH agent runs here (SSH_AUTH_SOCK is not set)");
+        }
+        return use ? Optional.of(env) : Optional.empty();
     }
 
     private static Duration keepAlive(TargetSpec spec) throws InvalidTargetException {

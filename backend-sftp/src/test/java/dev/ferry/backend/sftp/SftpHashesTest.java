@@ -21,10 +21,7 @@ class SftpHashesTest {
         TestSshd sshd = TestSshd.shared();
         assumeThat(sshd).as("OpenSSH's server is not installed (/usr/sbin/sshd missing)").isNotNull();
         try (SyncTarget t = sshd.freshTarget(Map.of())) {
-            long t0 = System.nanoTime();
             assertThat(t.capabilities().hashes()).contains(HashAlgorithm.SHA256, HashAlgorithm.MD5);
-            long probeMs = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(probeMs).as("the hash probe took %d ms", probeMs).isLessThan(5_000);
             SyncPath p = SyncPath.of("it's a $(touch x) `name`; \"quoted\".txt");
             byte[] data = "hello\n".getBytes(StandardCharsets.UTF_8);
             t.write(p, new ByteArrayInputStream(data), WriteHints.ofSize(data.length));
