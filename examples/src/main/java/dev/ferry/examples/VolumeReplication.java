@@ -39,7 +39,12 @@ public final class VolumeReplication {
 
     /** See the class comment. */
     public static void main(String[] args) throws Exception {
-        Path work = Path.of(args.length > 0 ? args[0] : "volume-replication").toAbsolutePath();
+        if (args.length != 1) {
+            System.err.println("usage: VolumeReplication WORK_DIR");
+            System.err.println("  three Syncthing peers are made in WORK_DIR/a, b and c (syncthing must be installed)");
+            System.exit(2);
+        }
+        Path work = Path.of(args[0]).toAbsolutePath();
         List<SyncthingProcess> peers = new ArrayList<>();
         try {
             for (String name : List.of("a", "b", "c")) {
