@@ -90,10 +90,7 @@ final class DecryptingStream extends InputStream {
             n += r;
         }
         if (n == 0) {
-            if (discard > 0) {
-                throw new DecryptionException(name + ": offset is past the end of the encrypted file");
-            }
-            return false;
+            return false; // the end, or an offset at or past it
         }
         if (n <= SecretBox.OVERHEAD) {
             throw new DecryptionException(name + ": encrypted file is truncated (chunk " + chunk
@@ -106,8 +103,9 @@ final class DecryptingStream extends InputStream {
         nonce.increment();
         chunk++;
         int plain = n - SecretBox.OVERHEAD;
-        if (discard > plain) {
-            throw new DecryptionException(name + ": offset is past the end of the encrypted file");
+        if (discard >= plain) {
+            eof = true; // an offset at or past the end
+            return false;
         }
         pos = discard;
         discard = 0;
