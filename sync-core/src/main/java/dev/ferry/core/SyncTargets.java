@@ -5,6 +5,7 @@ import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
 import dev.ferry.api.TargetSpec;
+import dev.ferry.api.TargetWrapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,7 +37,9 @@ import java.util.regex.Pattern;
  *       query string becomes options, and {@code user:password@} in the authority becomes the
  *       options {@code user} and {@code password};</li>
  *   <li>a named remote with an optional sub-path ({@code photos-ftp:} or
- *       {@code photos-ftp:2024/june}), when remotes were given with {@link #withRemotes}.</li>
+ *       {@code photos-ftp:2024/june}), when remotes were given with {@link #withRemotes};</li>
+ *   <li>a wrapper around any of these ({@code crypt:photos-ftp:vault}), when a
+ *       {@link TargetWrapper} serves the scheme ({@link WrappedLocations}).</li>
  * </ul>
  * Options passed by the caller win over those in the location, which win over a remote's.
  */
@@ -48,10 +51,17 @@ public final class SyncTargets {
 
     private final Map<String, SyncTargetProvider> providers;
     private final Map<String, TargetSpec> remotes;
+    private final Map<String, TargetWrapper> wrappers;
 
     private SyncTargets(Map<String, SyncTargetProvider> providers, Map<String, TargetSpec> remotes) {
+        this(providers, remotes, Map.of());
+    }
+
+    private SyncTargets(Map<String, SyncTargetProvider> providers, Map<String, TargetSpec> remotes,
+            Map<String, TargetWrapper> wrappers) {
         this.providers = providers;
         this.remotes = remotes;
+        this.wrappers = wrappers;
     }
 
     /**
@@ -67,7 +77,9 @@ public final class SyncTargets {
     public static SyncTargets load(ClassLoader loader) {
         List<SyncTargetProvider> found = new ArrayList<>();
         ServiceLoader.load(SyncTargetProvider.class, loader).forEach(found::add);
-        return of(found);
+        List<TargetWrapper> wrappers = new ArrayList<>();
+        ServiceLoader.load(TargetWrapper.class, loader).forEach(wrappers::add);
+        return of(found).withWrappers(wrappers);
     }
 
     /**
@@ -101,12 +113,26 @@ public final class SyncTargets {
                 throw new IllegalArgumentException("invalid remote name '" + name
                         + "': use letters, digits, '_', '-', '.', at least two characters");
             }
-            if (providers.containsKey(name.toLowerCase(Locale.ROOT))) {
+            if (providers.containsKey(name.toLowerCase(Locale.ROOT)) || wrappers.containsKey(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("remote '" + name + "' has the name of a scheme; pick another name");
             }
             all.put(name, spec);
         });
-        return new SyncTargets(providers, Collections.unmodifiableMap(all));
+        return new SyncTargets(providers, Collections.unmodifiableMap(all), wrappers);
+    }
+
+    /**
+     * This registry plus wrappers ({@code crypt:LOCATION}), by scheme.
+     *
+     * @throws IllegalStateException if two wrappers, or a wrapper and a provider, claim one scheme
+     */
+    public SyncTargets withWrappers(Collection<? extends TargetWrapper> more) {
+        return new SyncTargets(providers, remotes, WrappedLocations.register(wrappers, more, providers.keySet()));
+    }
+
+    /** The wrappers, by scheme. */
+    public Map<String, TargetWrapper> wrappers() {
+        return wrappers;
     }
 
     /** The providers, by scheme. */
@@ -136,6 +162,10 @@ public final class SyncTargets {
 
     /** Opens a parsed spec. */
     public SyncTarget open(TargetSpec spec) throws IOException {
+        TargetWrapper wrapper = wrappers.get(spec.scheme());
+        if (wrapper != null) {
+            return WrappedLocations.open(this, wrapper, spec);
+        }
         SyncTargetProvider p = providers.get(spec.scheme());
         if (p == null) {
             throw unknownScheme(spec.scheme(), spec.location().toString());
@@ -159,6 +189,8 @@ public final class SyncTargets {
             String scheme = m.group(1);
             if (providers.containsKey(scheme.toLowerCase(Locale.ROOT))) {
                 spec = parseUri(location);
+            } else if (wrappers.containsKey(scheme.toLowerCase(Locale.ROOT))) {
+                spec = WrappedLocations.parse(scheme, m.group(2));
             } else if (remotes.containsKey(scheme)) {
                 spec = resolveRemote(scheme, m.group(2));
             } else {
@@ -249,6 +281,9 @@ public final class SyncTargets {
             SyncPath.of(rest.replaceAll("/+$", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidTargetException("bad path after remote '" + name + ":': " + e.getMessage());
+        }
+        if (wrappers.containsKey(remote.scheme())) {
+            return WrappedLocations.below(remote, rest.replaceAll("/+$", ""));
         }
         URI base = remote.location();
         String basePath = base.getPath() == null ? "" : base.getPath();
