@@ -46,6 +46,22 @@ final class PairCommand implements Callable<Integer> {
         PairStore store() {
             return PairStore.at(PairRunCommand.configFile(env(), common.config));
         }
+
+        /**
+         * Parses a location as a later run would (a typo is an error now); nothing is contacted.
+         * A config file that does not exist yet is about to be made: then no remotes are known.
+         */
+        void checkLocation(String location, String role) {
+            if (java.nio.file.Files.exists(PairRunCommand.configFile(env(), common.config))) {
+                Targets.load(env(), common.config).parse(location, java.util.Map.of(), role);
+                return;
+            }
+            try {
+                Targets.providers().parse(location, java.util.Map.of());
+            } catch (dev.ferry.api.InvalidTargetException e) {
+                throw CliException.usage(role + ": " + e.getMessage());
+            }
+        }
     }
 
     /** {@code ferry pair add NAME LOCAL [REMOTE]}. */
@@ -99,7 +115,7 @@ final class PairCommand implements Callable<Integer> {
                 PairStore store = store();
                 String remoteLocation = remote != null ? remote : store.remoteFor(name);
                 // A typo in the remote is caught now, not at the first push (nothing is contacted).
-                Targets.load(env(), common.config).parse(remoteLocation, java.util.Map.of(), "remote");
+                checkLocation(remoteLocation, "remote");
                 SyncPair p = new SyncPair(name, localPath, remoteLocation, rules, pull, !noModes,
                         Optional.ofNullable(passphrase));
                 store.add(p, allowPlain);
@@ -187,7 +203,7 @@ final class PairCommand implements Callable<Integer> {
                     env().out().println(store().defaultRoot().map(dev.ferry.core.SyncTargets::redact).orElse("(none)"));
                     return ExitCode.OK.code();
                 }
-                Targets.load(env(), common.config).parse(root, java.util.Map.of(), "root");
+                checkLocation(root, "root");
                 store().setDefaultRoot(root);
             } catch (IOException e) {
                 throw CliException.usage(e.getMessage());

@@ -92,10 +92,11 @@ final class Targets {
             throw CliException.usage(brokenRemotes.get(m.group(1)));
         }
         if (m.find(0) && !location.contains("://") && targets.provider(m.group(1)).isEmpty()
-                && !targets.remotes().containsKey(m.group(1))) {
+                && !targets.remotes().containsKey(m.group(1)) && !targets.wrappers().containsKey(m.group(1))) {
             // name: with no such remote and no such scheme: the user meant a remote.
             throw CliException.usage(role + ": no remote named '" + m.group(1) + "' in " + configName
-                    + "; " + remoteList() + "; known schemes: " + String.join(", ", targets.providers().keySet()));
+                    + "; " + remoteList() + "; known schemes: " + String.join(", ", targets.providers().keySet())
+                    + (targets.wrappers().isEmpty() ? "" : "; wrappers: " + String.join(", ", targets.wrappers().keySet())));
         }
         if (isRemoteName(location) && !java.nio.file.Files.exists(Path.of(location))) {
             // A bare word that names a remote, and no such folder here: the colon was forgotten.

@@ -213,4 +213,28 @@ class PairCommandsTest {
         assertThat(gone.code()).isEqualTo(2);
         assertThat(gone.err()).contains("no remote named 'forced'");
     }
+
+    /** A pair with a passphrase keeps its remote encrypted (the crypt: wrapper, rclone's format). */
+    @Test
+    void aPassphrasePairIsEncryptedOnTheRemoteAndPullsBack() throws IOException {
+        env.put("FERRY_PW", "correct horse battery staple");
+        Path remote = remoteRoot.resolve("vault");
+        assertThat(ferry("pair", "add", "vault", home.toString(), remote.toString(), "--passphrase", "env:FERRY_PW")
+                .code()).isZero();
+        assertThat(Files.readString(conf)).contains("passphrase = env:FERRY_PW").doesNotContain("battery");
+        Result push = ferry("push", "vault");
+        assertThat(push.code()).as(push.all()).isZero();
+        try (var names = Files.walk(remote)) {
+            assertThat(names.map(p -> p.getFileName().toString()))
+                    .as("names are encrypted").doesNotContain("run.sh", "notes.txt", "bin");
+        }
+        Files.writeString(conf, Files.readString(conf).replace("local = " + home, "local = " + tmp.resolve("back")));
+        Result pull = ferry("pull", "vault");
+        assertThat(pull.code()).as(pull.all()).isZero();
+        assertThat(tmp.resolve("back/notes.txt")).hasContent("notes");
+        env.put("FERRY_PW", "wrong");
+        Result wrong = ferry("pull", "vault", "--mirror");
+        assertThat(wrong.code()).isNotZero();
+        assertThat(tmp.resolve("back/notes.txt")).as("nothing deleted on a wrong passphrase").hasContent("notes");
+    }
 }
