@@ -113,6 +113,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger idleDrops = new AtomicInteger();
     private final AtomicInteger commandLines = new AtomicInteger();
     private volatile boolean faultsOn = true;
+    private volatile boolean destructiveOn = true;
     private volatile long refuseUntil;
     private volatile boolean closed;
     private long faultOffset; // bytes relayed while faults were on; guarded by lock
@@ -137,9 +138,17 @@ public final class FaultProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Turns fault injection on or off (on at start); while off, bytes do not advance the plan. */
+    /** Turns fault injection on or off (on at start); while off, bytes do not advance the plan and nothing is refused. */
     public void faultsOn(boolean on) {
         faultsOn = on;
+        if (!on) {
+            refuseUntil = 0; // a refusal in force ends too
+        }
+    }
+
+    /** Lets connection-ending faults happen (the default) or turns each into a stall. */
+    public void destructiveOn(boolean on) {
+        destructiveOn = on;
     }
 
     /** What the proxy did so far. */
@@ -304,7 +313,7 @@ public final class FaultProxy implements AutoCloseable {
             off += take;
             len -= take;
             if (due != null) {
-                apply(link, due.fault());
+                apply(link, due.fault().destructive() && !destructiveOn ? Fault.STALL : due.fault());
             }
         }
     }
