@@ -55,7 +55,16 @@ final class FtpUpload {
         FtpPartialWrite w = newWrite(path, hints);
         ExactSizeInputStream body = new ExactSizeInputStream(content, hints.size(), w.action);
         Capabilities caps = probe.capabilities(); // before borrowing: it may probe on a connection of its own
-        return send(w, 0, body, true, c -> publisher.publish(c, w, body.count(), caps));
+        return send(w, 0, body, true, c -> {
+            // A data connection cut on the way ends the file early without the server knowing
+            // (stream mode has no length): what it holds is checked before it gets the final name.
+            long held = stat.sizeOn(c, w.temp, w.action).orElse(-1L);
+            if (held >= 0 && held != body.count()) {
+                throw new TransientSyncException("cannot " + w.action + ": the server holds " + held + " of the "
+                        + body.count() + " bytes sent (the connection lost the rest); nothing was published");
+            }
+            return publisher.publish(c, w, body.count(), caps);
+        });
     }
 
     /**
@@ -118,6 +127,12 @@ final class FtpUpload {
         return session.withConnection(action, false, c -> {
             long held = stat.sizeOn(c, w.temp, action).orElseThrow(() -> new PermanentSyncException("cannot " + action
                     + ": its temporary file is gone (swept or deleted); nothing was published"));
+            if (w.hints.size() >= 0 && held < w.hints.size()) {
+                // A data connection cut on the way looks like a clean end to the server (stream
+                // mode has no length): the rest was lost, and another attempt resumes from here.
+                throw new TransientSyncException("cannot " + action + ": the server holds " + held + " of the "
+                        + w.hints.size() + " bytes announced (the connection lost the rest); nothing was published");
+            }
             if (w.hints.size() >= 0 && held != w.hints.size()) {
                 throw new PermanentSyncException("cannot " + action + ": the server holds " + held + " bytes, not the "
                         + w.hints.size() + " announced; nothing was published");

@@ -5,6 +5,7 @@ import dev.ferry.api.Entry;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.SyncPath;
+import dev.ferry.api.TransientSyncException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,7 @@ final class Reads {
 
     InputStream open(SyncPath path, long offset) throws IOException {
         ResponseInputStream<GetObjectResponse> in = get(path, offset);
-        return in == null ? InputStream.nullInputStream() : new AbortingStream(in);
+        return in == null ? InputStream.nullInputStream() : new AbortingStream(in, b.at(path));
     }
 
     /**
@@ -51,7 +52,7 @@ final class Reads {
         long size = r.contentRange() == null ? remaining
                 : totalOfContentRange(r.contentRange()).orElse(offset + remaining);
         Entry e = info.fileEntry(path, size, r.metadata(), r.eTag(), r.lastModified());
-        return new Read(e, new AbortingStream(in));
+        return new Read(e, new AbortingStream(in, b.at(path)));
     }
 
     /** The total of a Content-Range ({@code bytes 100-199/200}); empty when absent or {@code *}. */
@@ -106,28 +107,51 @@ final class Reads {
         return in;
     }
 
-    /** Aborts the connection when closed before the end, rather than reading the rest to reuse it. */
+    /**
+     * Aborts the connection when closed before the end, rather than reading the rest to reuse it;
+     * a body cut short on the way (the client's "premature end of Content-Length delimited message
+     * body", a reset) is a transient failure the engine retries, not a verdict on the file.
+     */
     private static final class AbortingStream extends FilterInputStream {
         private final ResponseInputStream<?> response;
+        private final String where;
         private boolean eof;
 
-        AbortingStream(ResponseInputStream<?> response) {
+        AbortingStream(ResponseInputStream<?> response, String where) {
             super(response);
             this.response = response;
+            this.where = where;
         }
 
         @Override
         public int read() throws IOException {
-            int c = super.read();
-            eof |= c < 0;
-            return c;
+            try {
+                int c = super.read();
+                eof |= c < 0;
+                return c;
+            } catch (IOException e) {
+                throw lost(e);
+            }
         }
 
         @Override
         public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            eof |= n < 0;
-            return n;
+            try {
+                int n = super.read(buf, off, len);
+                eof |= n < 0;
+                return n;
+            } catch (IOException e) {
+                throw lost(e);
+            }
+        }
+
+        private IOException lost(IOException e) {
+            if (e instanceof dev.ferry.api.SyncException || e instanceof java.io.InterruptedIOException
+                    && !(e instanceof java.net.SocketTimeoutException)) {
+                return e;
+            }
+            return new TransientSyncException("cannot read " + where + ": the connection failed mid-body ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
 
         @Override
