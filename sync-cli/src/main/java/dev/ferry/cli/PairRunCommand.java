@@ -43,14 +43,10 @@ abstract class PairRunCommand extends RunCommand {
         return given != null ? given : RemotesConfig.defaultPath(env.getenv());
     }
 
+    /** The remote side's location: through the encrypting wrapper when the pair has a passphrase. */
     private String remote() {
         SyncPair p = pair();
-        if (p.passphrase().isEmpty()) {
-            return p.remote();
-        }
-        // The encrypting wrapper, keyed by the pair's passphrase reference (env:VAR is read by Targets).
-        (pushes() ? destinationOptions : sourceOptions).putIfAbsent("password", p.passphrase().get());
-        return "crypt:" + p.remote();
+        return p.passphrase().isEmpty() ? p.remote() : "crypt:" + p.remote();
     }
 
     @Override
@@ -76,6 +72,8 @@ abstract class PairRunCommand extends RunCommand {
     @Override
     public Integer call() {
         SyncPair p = pair();
+        // The wrapper's key: the pair's passphrase reference (env:VAR is read by Targets).
+        p.passphrase().ifPresent(ref -> (pushes() ? destinationOptions : sourceOptions).putIfAbsent("password", ref));
         Path local = Path.of(p.local());
         if (pushes() && !Files.isDirectory(local)) {
             throw CliException.usage("pair '" + p.name() + "': the local folder " + local + " does not exist; "

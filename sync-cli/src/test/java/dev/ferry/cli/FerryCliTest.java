@@ -2,10 +2,7 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,11 +26,6 @@ class FerryCliTest {
     /** The environment the CLI sees: no real config file is ever read. */
     final Map<String, String> env = new HashMap<>();
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -45,15 +37,8 @@ class FerryCliTest {
         write(src.resolve("sub/deeper/c.jpg"), "charlie");
     }
 
-    Result ferry(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e, env::get);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliResult ferry(String... args) {
+        return CliResult.run(env::get, args);
     }
 
     static void write(Path p, String content) throws IOException {
@@ -74,7 +59,7 @@ class FerryCliTest {
         String state = tmp.resolve("state").toString();
         Files.createDirectories(dst);
         write(dst.resolve("only-b.txt"), "from B");
-        Result first = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
+        CliResult first = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
         assertThat(first.code()).as(first.all()).isZero();
         assertThat(read(src.resolve("only-b.txt"))).isEqualTo("from B");
         assertThat(read(dst.resolve("sub/deeper/c.jpg"))).isEqualTo("charlie");
@@ -84,12 +69,12 @@ class FerryCliTest {
         Files.writeString(dst.resolve("a.txt"), "alpha from B, later");
         Files.setLastModifiedTime(dst.resolve("a.txt"), FileTime.from(Instant.parse("2025-01-01T00:00:00Z")));
         Files.setLastModifiedTime(src.resolve("a.txt"), FileTime.from(Instant.parse("2024-06-01T00:00:00Z")));
-        Result plan = ferry("bisync", "--dry-run", "--state-dir", state, src.toString(), dst.toString());
+        CliResult plan = ferry("bisync", "--dry-run", "--state-dir", state, src.toString(), dst.toString());
         assertThat(plan.out()).contains("delete only-b.txt on A").contains("move   a.txt to a.sync-conflict-")
                 .contains("copy   a.txt").contains("→ A");
         assertThat(plan.out()).as("a conflict's rename is a move, not a deleted directory")
                 .contains("keep 1 conflict copy").contains("delete 1 file and 0 directories");
-        Result second = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
+        CliResult second = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
         assertThat(second.code()).as(second.all()).isZero();
         assertThat(src.resolve("only-b.txt")).doesNotExist();
         assertThat(read(src.resolve("a.txt"))).isEqualTo("alpha from B, later");
@@ -97,7 +82,7 @@ class FerryCliTest {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .anySatisfy(n -> assertThat(n).matches("a\\.sync-conflict-\\d{8}-\\d{6}-[A-Z2-7]{7}\\.txt"));
         }
-        Result check = ferry("check", src.toString(), dst.toString());
+        CliResult check = ferry("check", src.toString(), dst.toString());
         assertThat(check.code()).as(check.all()).isZero();
     }
 
@@ -109,7 +94,7 @@ class FerryCliTest {
         new java.util.Random(7).nextBytes(data);
         Files.write(src.resolve("big.bin"), data);
         long t0 = System.nanoTime();
-        Result r = ferry("copy", "--bwlimit", "256K", "--include", "big.bin", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--bwlimit", "256K", "--include", "big.bin", src.toString(), dst.toString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(Files.readAllBytes(dst.resolve("big.bin"))).isEqualTo(data);
@@ -118,7 +103,7 @@ class FerryCliTest {
 
     @Test
     void everyKeepsRunningAndPrintsAStatusLinePerRun() throws IOException {
-        Result r = ferry("copy", "--every", "1s", "--max-runs", "2", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--every", "1s", "--max-runs", "2", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out().lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d ok: copied .*")))
                 .hasSize(2).first().satisfies(l -> assertThat(l).contains("copied 3").contains("next run"));
@@ -128,7 +113,7 @@ class FerryCliTest {
 
     @Test
     void bisyncRejectsAnUnknownConflictPolicy() {
-        Result r = ferry("bisync", "--conflict", "coin-toss", src.toString(), dst.toString());
+        CliResult r = ferry("bisync", "--conflict", "coin-toss", src.toString(), dst.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown conflict policy 'coin-toss'");
     }
@@ -137,14 +122,14 @@ class FerryCliTest {
 
     @Test
     void copyCopiesTheTreeAndPrintsASummary() throws IOException {
-        Result r = ferry("copy", src.toString(), dst.toString());
+        CliResult r = ferry("copy", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(read(dst.resolve("a.txt"))).isEqualTo("alpha");
         assertThat(read(dst.resolve("sub/b.txt"))).isEqualTo("bravo!");
         assertThat(read(dst.resolve("sub/deeper/c.jpg"))).isEqualTo("charlie");
         assertThat(r.out()).contains("Copied:     3 files, 18 B").contains("Failed:     0");
 
-        Result again = ferry("copy", src.toString(), dst.toString());
+        CliResult again = ferry("copy", src.toString(), dst.toString());
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("Copied:     0 files").contains("Unchanged:  3 files");
     }
@@ -155,7 +140,7 @@ class FerryCliTest {
         assertThat(ferry("copy", src.toString(), dst.toString()).code()).isZero();
         assertThat(dst.resolve("extra.txt")).exists();
 
-        Result r = ferry("sync", "-v", src.toString(), dst.toString());
+        CliResult r = ferry("sync", "-v", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(dst.resolve("extra.txt")).doesNotExist();
         assertThat(r.out()).contains("deleted extra.txt").contains("Deleted:    1 file");
@@ -163,14 +148,14 @@ class FerryCliTest {
 
     @Test
     void verboseListsEachAction() {
-        Result r = ferry("copy", "-v", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "-v", src.toString(), dst.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("copied  a.txt (5 B)").contains("copied  sub/b.txt (6 B)");
     }
 
     @Test
     void quietPrintsNothing() {
-        Result r = ferry("copy", "-q", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "-q", src.toString(), dst.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEmpty();
@@ -180,7 +165,7 @@ class FerryCliTest {
     void dryRunListsActionsAndTouchesNothing() throws IOException {
         write(dst.resolve("extra.txt"), "x");
         write(dst.resolve("a.txt"), "different length");
-        Result r = ferry("sync", "--dry-run", src.toString(), dst.toString());
+        CliResult r = ferry("sync", "--dry-run", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out())
                 .contains("copy   a.txt (5 B, size differs)")
@@ -195,7 +180,7 @@ class FerryCliTest {
 
     @Test
     void jsonReportIsTheOnlyThingOnStdout() {
-        Result r = ferry("sync", "--json", src.toString(), dst.toString());
+        CliResult r = ferry("sync", "--json", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         String json = r.out().strip();
         assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
@@ -207,7 +192,7 @@ class FerryCliTest {
 
     @Test
     void dryRunJsonHasTheActions() throws IOException {
-        Result r = ferry("copy", "--dry-run", "--json", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--dry-run", "--json", src.toString(), dst.toString());
         assertThat(r.code()).isZero();
         @SuppressWarnings("unchecked")
         Map<String, Object> plan = (Map<String, Object>) MiniJson.parse(r.out().strip());
@@ -224,7 +209,7 @@ class FerryCliTest {
 
     @Test
     void filtersApplyInCommandLineOrder() {
-        Result r = ferry("copy", "--exclude", "b.txt", "--include", "*.txt", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--exclude", "b.txt", "--include", "*.txt", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(dst.resolve("a.txt")).exists();
         assertThat(dst.resolve("sub/b.txt")).doesNotExist();
@@ -233,7 +218,7 @@ class FerryCliTest {
 
     @Test
     void sizeFilter() {
-        Result r = ferry("copy", "--max-size", "6B", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--max-size", "6B", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(dst.resolve("a.txt")).exists();
         assertThat(dst.resolve("sub/b.txt")).exists();
@@ -246,18 +231,18 @@ class FerryCliTest {
         for (String n : List.of("x1", "x2", "x3")) {
             write(dst.resolve(n), n);
         }
-        Result dry = ferry("sync", "--dry-run", "--max-delete", "1", src.toString(), dst.toString());
+        CliResult dry = ferry("sync", "--dry-run", "--max-delete", "1", src.toString(), dst.toString());
         assertThat(dry.code()).as(dry.all()).isEqualTo(3);
         assertThat(dry.out()).contains("Deletions withheld");
 
-        Result r = ferry("sync", "--max-delete", "1", src.toString(), dst.toString());
+        CliResult r = ferry("sync", "--max-delete", "1", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isEqualTo(3);
         assertThat(dst.resolve("x1")).exists();
         assertThat(dst.resolve("x2")).exists();
         assertThat(dst.resolve("x3")).exists();
         assertThat(r.out()).contains("Safety stop");
 
-        Result json = ferry("sync", "--json", "--max-delete", "1", src.toString(), dst.toString());
+        CliResult json = ferry("sync", "--json", "--max-delete", "1", src.toString(), dst.toString());
         assertThat(json.code()).isEqualTo(3);
         assertThat(json.out()).contains("\"exitCode\":3").doesNotContain("\"safetyStop\":null");
     }
@@ -267,14 +252,14 @@ class FerryCliTest {
     @Test
     void checkExitsZeroWhenEqualAndOneOnDifferences() throws IOException {
         ferry("copy", src.toString(), dst.toString());
-        Result same = ferry("check", src.toString(), dst.toString());
+        CliResult same = ferry("check", src.toString(), dst.toString());
         assertThat(same.code()).as(same.all()).isZero();
         assertThat(same.out()).contains("No differences: 3 files equal.");
 
         write(dst.resolve("a.txt"), "ALPHA but longer");
         write(dst.resolve("only-here.txt"), "x");
         Files.delete(dst.resolve("sub/b.txt"));
-        Result diff = ferry("check", src.toString(), dst.toString());
+        CliResult diff = ferry("check", src.toString(), dst.toString());
         assertThat(diff.code()).as(diff.all()).isEqualTo(1);
         assertThat(diff.out())
                 .contains("differs  a.txt (size differs)")
@@ -283,7 +268,7 @@ class FerryCliTest {
                 .contains("3 differences");
         assertThat(dst.resolve("only-here.txt")).exists();
 
-        Result json = ferry("check", "--json", src.toString(), dst.toString());
+        CliResult json = ferry("check", "--json", src.toString(), dst.toString());
         assertThat(json.code()).isEqualTo(1);
         assertThat(MiniJson.parse(json.out().strip())).isInstanceOf(Map.class);
         assertThat(json.out()).contains("\"difference\":\"extra\"", "\"path\":\"only-here.txt\"");
@@ -293,7 +278,7 @@ class FerryCliTest {
     void checkWithChecksumSeesEqualContentAsEqual() throws IOException {
         ferry("copy", src.toString(), dst.toString());
         Files.setLastModifiedTime(dst.resolve("a.txt"), FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
-        Result r = ferry("check", "--checksum", src.toString(), dst.toString());
+        CliResult r = ferry("check", "--checksum", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
     }
 
@@ -301,7 +286,7 @@ class FerryCliTest {
 
     @Test
     void lsListsRecursivelyWithSizesAndDirectorySlashes() {
-        Result r = ferry("ls", src.toString());
+        CliResult r = ferry("ls", src.toString());
         assertThat(r.code()).as(r.all()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(5);
@@ -311,13 +296,13 @@ class FerryCliTest {
         // Breadth-first: everything at depth 1 before depth 2.
         assertThat(indexOf(lines, "  sub/deeper/")).isGreaterThan(indexOf(lines, "  a.txt"));
 
-        Result shallow = ferry("ls", "--max-depth", "1", src.toString());
+        CliResult shallow = ferry("ls", "--max-depth", "1", src.toString());
         assertThat(shallow.out().lines()).hasSize(2);
     }
 
     @Test
     void lsOfAMissingLocationIsFatal() {
-        Result r = ferry("ls", tmp.resolve("nope").toString());
+        CliResult r = ferry("ls", tmp.resolve("nope").toString());
         assertThat(r.code()).isEqualTo(4);
         assertThat(r.err()).startsWith("ferry: ");
     }
@@ -333,10 +318,10 @@ class FerryCliTest {
 
     @Test
     void backendsListsFile() {
-        Result r = ferry("backends");
+        CliResult r = ferry("backends");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("(?m)^file\\s+\\S");
-        Result json = ferry("backends", "--json");
+        CliResult json = ferry("backends", "--json");
         assertThat(json.out()).contains("\"scheme\":\"file\"");
         assertThat(MiniJson.parse(json.out().strip())).isInstanceOf(List.class);
     }
@@ -358,21 +343,21 @@ class FerryCliTest {
         assertThat(ferry("copy", "--dst-opt", "fsync=perhaps", src.toString(), dst.toString()).code()).isEqualTo(2);
         assertThat(dst).doesNotExist();
 
-        Result r = ferry("copy", "--no-such-flag", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--no-such-flag", src.toString(), dst.toString());
         assertThat(r.err()).startsWith("ferry: ").contains("--no-such-flag").contains("ferry copy --help");
         assertThat(r.err()).doesNotContain("\tat ");
     }
 
     @Test
     void malformedUriAndUnknownSchemeExitTwo() {
-        Result malformed = ferry("copy", src.toString(), "file:///tmp/a b%zz");
+        CliResult malformed = ferry("copy", src.toString(), "file:///tmp/a b%zz");
         assertThat(malformed.code()).isEqualTo(2);
         assertThat(malformed.err()).startsWith("ferry: destination: ");
 
-        Result ftp = ferry("ls", "ftp://host/a b");
+        CliResult ftp = ferry("ls", "ftp://host/a b");
         assertThat(ftp.code()).isEqualTo(2);
 
-        Result unknown = ferry("copy", src.toString(), "gopher://host/x");
+        CliResult unknown = ferry("copy", src.toString(), "gopher://host/x");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown scheme 'gopher'").contains("known schemes: ").contains(" file,");
         assertThat(unknown.err().lines()).hasSize(1);
@@ -380,7 +365,7 @@ class FerryCliTest {
 
     @Test
     void missingSourceIsFatal() {
-        Result r = ferry("sync", tmp.resolve("no-such-dir").toString(), dst.toString());
+        CliResult r = ferry("sync", tmp.resolve("no-such-dir").toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isEqualTo(4);
         assertThat(r.err()).startsWith("ferry: ").doesNotContain("\tat ");
         assertThat(dst).doesNotExist();
@@ -388,7 +373,7 @@ class FerryCliTest {
 
     @Test
     void destinationInsideSourceIsRefused() {
-        Result inside = ferry("sync", src.toString(), src.resolve("sub/backup").toString());
+        CliResult inside = ferry("sync", src.toString(), src.resolve("sub/backup").toString());
         assertThat(inside.code()).as(inside.all()).isEqualTo(4);
         assertThat(inside.err()).startsWith("ferry: ");
         assertThat(src.resolve("sub/backup")).doesNotExist();
@@ -404,13 +389,13 @@ class FerryCliTest {
     void namedRemoteFromConfigFile() throws IOException {
         Path conf = tmp.resolve("ferry.conf");
         Files.writeString(conf, "# test\n[backup]\nurl = " + dst + "\n");
-        Result r = ferry("copy", "--config", conf.toString(), src.toString(), "backup:sub/dir");
+        CliResult r = ferry("copy", "--config", conf.toString(), src.toString(), "backup:sub/dir");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(read(dst.resolve("sub/dir/a.txt"))).isEqualTo("alpha");
 
         // The same file through $FERRY_CONFIG, and for ls.
         env.put("FERRY_CONFIG", conf.toString());
-        Result ls = ferry("ls", "backup:sub");
+        CliResult ls = ferry("ls", "backup:sub");
         assertThat(ls.code()).as(ls.all()).isZero();
         assertThat(ls.out()).contains("  dir/a.txt");
 
@@ -427,13 +412,13 @@ class FerryCliTest {
         Files.writeString(conf, "[backup]\nurl = " + tmp.resolve("elsewhere") + "\nfsync = not-a-boolean\n");
         env.put("FERRY_CONFIG", conf.toString());
 
-        Result bad = ferry("copy", src.toString(), "backup:");
+        CliResult bad = ferry("copy", src.toString(), "backup:");
         assertThat(bad.code()).as(bad.all()).isEqualTo(2);
         assertThat(bad.err()).contains("fsync");
 
         env.put("FERRY_REMOTE_BACKUP_FSYNC", "true");
         env.put("FERRY_REMOTE_BACKUP_URL", dst.toString());
-        Result r = ferry("copy", src.toString(), "backup:");
+        CliResult r = ferry("copy", src.toString(), "backup:");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(dst.resolve("a.txt")).exists();
         assertThat(tmp.resolve("elsewhere")).doesNotExist();
@@ -444,7 +429,7 @@ class FerryCliTest {
         Path conf = tmp.resolve("ferry.conf");
         Files.writeString(conf, "[backup]\nurl = " + dst + "\nfsync = env:BACKUP_FSYNC\n");
         env.put("FERRY_CONFIG", conf.toString());
-        Result unset = ferry("copy", src.toString(), "backup:");
+        CliResult unset = ferry("copy", src.toString(), "backup:");
         assertThat(unset.code()).isEqualTo(2);
         assertThat(unset.err()).contains("BACKUP_FSYNC").contains("ferry.conf:3");
 
@@ -460,7 +445,7 @@ class FerryCliTest {
         Files.writeString(conf, "[good]\nurl = " + dst + "\n[broken]\nurl = gopher://h/x\n");
         env.put("FERRY_CONFIG", conf.toString());
         assertThat(ferry("copy", src.toString(), "good:").code()).isZero();
-        Result r = ferry("copy", src.toString(), "broken:");
+        CliResult r = ferry("copy", src.toString(), "broken:");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("ferry.conf:4").contains("broken");
     }
@@ -469,11 +454,11 @@ class FerryCliTest {
     void configErrorsExitTwoNamingFileAndLine() throws IOException {
         Path conf = tmp.resolve("bad.conf");
         Files.writeString(conf, "[backup]\nurl = " + dst + "\nthis is not an option line\n");
-        Result r = ferry("copy", "--config", conf.toString(), src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--config", conf.toString(), src.toString(), dst.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("bad.conf:3");
 
-        Result missing = ferry("copy", "--config", tmp.resolve("missing.conf").toString(), src.toString(),
+        CliResult missing = ferry("copy", "--config", tmp.resolve("missing.conf").toString(), src.toString(),
                 dst.toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("missing.conf");
@@ -481,7 +466,7 @@ class FerryCliTest {
 
     @Test
     void passwordsAreNeverPrinted() throws IOException {
-        List<Result> results = new ArrayList<>();
+        List<CliResult> results = new ArrayList<>();
         results.add(ferry("copy", src.toString(), "gopher://user:secret@host/dir"));
         results.add(ferry("ls", "file://user:secret@localhost" + dst));
         results.add(ferry("ls", "ftp://user:secret@host/a b"));
@@ -494,7 +479,7 @@ class FerryCliTest {
         env.put("FERRY_CONFIG", conf.toString());
         results.add(ferry("ls", "remote:"));
         results.add(ferry("ls", "other:"));
-        for (Result r : results) {
+        for (CliResult r : results) {
             assertThat(r.code()).as(r.all()).isNotZero();
             assertThat(r.all()).as(r.all()).doesNotContain("secret").isNotEmpty();
         }
@@ -502,11 +487,11 @@ class FerryCliTest {
 
     @Test
     void helpListsExitCodes() {
-        Result r = ferry("--help");
+        CliResult r = ferry("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Exit codes:").contains("copy").contains("sync").contains("check")
                 .contains("backends").containsPattern("(?m)^\\s+3\\s+deletions withheld");
-        Result sub = ferry("sync", "--help");
+        CliResult sub = ferry("sync", "--help");
         assertThat(sub.out()).contains("--dry-run").contains("--max-delete").contains("Exit codes:");
         assertThat(ferry("--version").out()).startsWith("ferry ");
     }

@@ -2,10 +2,7 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -31,11 +28,6 @@ class NewcomerCliTest {
     Path dst;
     final Map<String, String> env = new HashMap<>();
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -46,15 +38,8 @@ class NewcomerCliTest {
         write(src.resolve("sub/b.txt"), "bravo!");
     }
 
-    Result ferry(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e, env::get);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliResult ferry(String... args) {
+        return CliResult.run(env::get, args);
     }
 
     static void write(Path p, String content) throws IOException {
@@ -81,14 +66,14 @@ class NewcomerCliTest {
     void anUnknownRemoteIsNamedAsARemoteWithTheConfigFileAndEveryRemoteInIt() throws IOException {
         Path conf = config("[backup]\nurl = " + dst + "\n[photos-ftp]\nurl = ftp://me@127.0.0.1/photos\n"
                 + "password = env:PHOTOS_FTP_PASSWORD\n");
-        Result r = ferry("ls", "nope:");
+        CliResult r = ferry("ls", "nope:");
         assertThat(r.code()).as(r.all()).isEqualTo(2);
         assertThat(r.err()).contains("no remote named 'nope'").contains(conf.toString())
                 .contains("backup").as("a remote whose env: variable is unset is listed too, with why")
                 .contains("photos-ftp (unusable").contains("PHOTOS_FTP_PASSWORD")
                 .doesNotContain("unknown scheme");
         Files.delete(conf);
-        Result none = ferry("ls", "nope:x");
+        CliResult none = ferry("ls", "nope:x");
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("no remote named 'nope'").contains("it defines no remotes");
     }
@@ -97,17 +82,17 @@ class NewcomerCliTest {
     void aRemoteNameWithoutItsColonSaysSo() throws IOException {
         config("[photos-ftp]\nurl = " + dst + "\n");
         env.put("PWD", tmp.toString());
-        Result r = ferry("ls", "photos-ftp");
+        CliResult r = ferry("ls", "photos-ftp");
         assertThat(r.code()).as(r.all()).isEqualTo(2);
         assertThat(r.err()).contains("write 'photos-ftp:' for the remote").doesNotContain("not found: file:");
-        Result copy = ferry("copy", src.toString(), "photos-ftp");
+        CliResult copy = ferry("copy", src.toString(), "photos-ftp");
         assertThat(copy.code()).isEqualTo(2);
         assertThat(copy.err()).startsWith("ferry: destination: ").contains("'photos-ftp:'");
     }
 
     @Test
     void everyZeroIsAUsageError() {
-        Result r = ferry("copy", "--every", "0s", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--every", "0s", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isEqualTo(2);
         assertThat(r.err()).contains("--every must be longer than 0").doesNotContain("internal error");
         assertThat(dst).doesNotExist();
@@ -115,11 +100,11 @@ class NewcomerCliTest {
 
     @Test
     void aBadConflictPolicyListsTheAllowedValuesWithoutAJavaName() {
-        Result r = ferry("bisync", "--conflict", "bogus", src.toString(), dst.toString());
+        CliResult r = ferry("bisync", "--conflict", "bogus", src.toString(), dst.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("keep-both, newest, source-wins, destination-wins or stop")
                 .doesNotContain("java.lang").doesNotContain("Exception");
-        Result e = ferry("bisync", "--track-renames-strategy", "size", src.toString(), dst.toString());
+        CliResult e = ferry("bisync", "--track-renames-strategy", "size", src.toString(), dst.toString());
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.err()).contains("use hash or modtime").doesNotContain("java.lang");
     }
@@ -130,7 +115,7 @@ class NewcomerCliTest {
                 new String[] {"--transfers", "2"}, new String[] {"--bwlimit", "1M"})) {
             String[] args = Stream.concat(Stream.of("check"), Stream.concat(Stream.of(opt),
                     Stream.of(src.toString(), src.toString()))).toArray(String[]::new);
-            Result r = ferry(args);
+            CliResult r = ferry(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
         }
         assertThat(ferry("check", "--help").out()).doesNotContain("--transfers").contains("--checksum");
@@ -138,7 +123,7 @@ class NewcomerCliTest {
 
     @Test
     void helpListsEveryExitCodeIncludingInterrupted() {
-        Result r = ferry("sync", "--help");
+        CliResult r = ferry("sync", "--help");
         for (ExitCode c : ExitCode.values()) {
             assertThat(r.out()).containsPattern("(?m)^\\s+" + c.code() + "\\s+\\S");
         }
@@ -153,7 +138,7 @@ class NewcomerCliTest {
         write(src.resolve("b/m.txt"), "m");
         write(src.resolve("b/c.txt"), "c");
         write(src.resolve("0.txt"), "0");
-        Result r = ferry("ls", src.toString());
+        CliResult r = ferry("ls", src.toString());
         assertThat(r.code()).as(r.all()).isZero();
         List<String> paths = r.out().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)).toList();
         assertThat(paths).containsExactly("0.txt", "a.txt", "b/", "b/c.txt", "b/m.txt", "sub/", "sub/b.txt", "zz.txt");
@@ -161,7 +146,7 @@ class NewcomerCliTest {
 
     @Test
     void backendsPrintsSizesAndDurationsAsTheyAreWritten() {
-        Result r = ferry("backends");
+        CliResult r = ferry("backends");
         assertThat(r.out()).doesNotContain("PT1H").contains("(default 1h)")
                 .as("a bare byte count is explained").contains("default 10 MiB");
     }
@@ -172,9 +157,9 @@ class NewcomerCliTest {
         // another time is copied again, as rsync does; --checksum finds it equal and copies nothing.
         assertThat(ferry("copy", src.toString(), dst.toString()).code()).isZero();
         Files.setLastModifiedTime(src.resolve("a.txt"), FileTime.from(Instant.parse("2025-05-05T05:05:05Z")));
-        Result sum = ferry("copy", "--checksum", "--json", src.toString(), dst.toString());
+        CliResult sum = ferry("copy", "--checksum", "--json", src.toString(), dst.toString());
         assertThat(json(sum.out())).containsEntry("filesCopied", 0L).containsEntry("modTimesUpdated", 0L);
-        Result plain = ferry("copy", "--json", src.toString(), dst.toString());
+        CliResult plain = ferry("copy", "--json", src.toString(), dst.toString());
         assertThat(json(plain.out())).containsEntry("filesCopied", 1L);
         assertThat(Files.getLastModifiedTime(dst.resolve("a.txt")).toInstant())
                 .isEqualTo(Instant.parse("2025-05-05T05:05:05Z"));
@@ -184,13 +169,13 @@ class NewcomerCliTest {
     void sizeAndAgeFiltersLeaveNoEmptyDirectories() throws IOException {
         write(src.resolve("small/tiny.txt"), "t");
         Files.write(src.resolve("sub/big.bin"), new byte[4096]);
-        Result r = ferry("copy", "--min-size", "2K", src.toString(), dst.toString());
+        CliResult r = ferry("copy", "--min-size", "2K", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(dst.resolve("sub/big.bin")).exists();
         assertThat(dst.resolve("small")).as("nothing in small/ passed the filter").doesNotExist();
 
         Path dst2 = tmp.resolve("dst2");
-        Result age = ferry("copy", "--max-age", "1d", src.toString(), dst2.toString());
+        CliResult age = ferry("copy", "--max-age", "1d", src.toString(), dst2.toString());
         assertThat(age.code()).as(age.all()).isZero();
         assertThat(dst2.resolve("small")).doesNotExist();
         assertThat(dst2.resolve("sub/big.bin")).as("written just now").exists();
@@ -205,16 +190,16 @@ class NewcomerCliTest {
         assertThat(ferry("bisync", "--state-dir", state, src.toString(), dst.toString()).code()).isZero();
         Files.writeString(src.resolve("a.txt"), "alpha from A");
         Files.writeString(dst.resolve("a.txt"), "alpha from B, later");
-        Result r = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
+        CliResult r = ferry("bisync", "--state-dir", state, src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("Conflicts:  1 (").contains("Moved:      0 files");
 
         Files.writeString(src.resolve("a.txt"), "again from A");
         Files.writeString(dst.resolve("a.txt"), "again from B, later!");
-        Result j = ferry("bisync", "--json", "--state-dir", state, src.toString(), dst.toString());
+        CliResult j = ferry("bisync", "--json", "--state-dir", state, src.toString(), dst.toString());
         assertThat(json(j.out())).containsEntry("conflicts", 1L).containsEntry("filesMoved", 0L);
 
-        Result check = ferry("check", src.toString(), dst.toString());
+        CliResult check = ferry("check", src.toString(), dst.toString());
         assertThat(check.code()).as(check.all()).isZero();
     }
 
@@ -223,13 +208,13 @@ class NewcomerCliTest {
         Files.write(src.resolve("photo.jpg"), new byte[10_000]);
         assertThat(ferry("sync", src.toString(), dst.toString()).code()).isZero();
         Files.move(src.resolve("photo.jpg"), src.resolve("renamed.jpg"));
-        Result dry = ferry("sync", "--dry-run", "--track-renames", src.toString(), dst.toString());
+        CliResult dry = ferry("sync", "--dry-run", "--track-renames", src.toString(), dst.toString());
         assertThat(dry.out()).contains("move 1 file");
-        Result r = ferry("sync", "--track-renames", src.toString(), dst.toString());
+        CliResult r = ferry("sync", "--track-renames", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("Moved:      1 file (").contains("Copied:     0 files");
         Files.move(src.resolve("renamed.jpg"), src.resolve("again.jpg"));
-        Result j = ferry("sync", "--json", "--track-renames", src.toString(), dst.toString());
+        CliResult j = ferry("sync", "--json", "--track-renames", src.toString(), dst.toString());
         assertThat(json(j.out())).containsEntry("filesMoved", 1L).containsEntry("filesCopied", 0L);
     }
 
@@ -238,13 +223,13 @@ class NewcomerCliTest {
         Files.createSymbolicLink(src.resolve("link"), src.resolve("a.txt"));
         Files.createDirectories(dst);
         write(dst.resolve("extra.txt"), "only on dst");
-        Result r = ferry("sync", "--max-delete", "0", src.toString(), dst.toString());
+        CliResult r = ferry("sync", "--max-delete", "0", src.toString(), dst.toString());
         assertThat(r.code()).as(r.all()).isEqualTo(3);
         assertThat(r.out()).contains("Skipped:    1 name").contains("Withheld:   1 deletion");
-        Result j = ferry("sync", "--json", "--max-delete", "0", src.toString(), dst.toString());
+        CliResult j = ferry("sync", "--json", "--max-delete", "0", src.toString(), dst.toString());
         Map<String, Object> m = json(j.out());
         assertThat(m).containsEntry("skippedNames", 1L).containsEntry("withheldDeletions", 1L);
-        Result dry = ferry("sync", "--dry-run", "--json", "--max-delete", "0", src.toString(), dst.toString());
+        CliResult dry = ferry("sync", "--dry-run", "--json", "--max-delete", "0", src.toString(), dst.toString());
         assertThat(json(dry.out())).containsEntry("withheldDeletions", 1L).containsEntry("skippedNames", 1L);
         assertThat(dst.resolve("extra.txt")).exists();
     }
@@ -254,10 +239,10 @@ class NewcomerCliTest {
         String s3 = "s3://" + CliServers.BUCKET + "/time-only?endpoint=" + CliServers.s3();
         String[] keys = {"--dst-opt", "accessKey=" + CliServers.S3_ACCESS_KEY, "--dst-opt",
             "secretKey=" + CliServers.S3_SECRET_KEY};
-        Result first = ferry(concat(new String[] {"copy", src.toString(), s3}, keys));
+        CliResult first = ferry(concat(new String[] {"copy", src.toString(), s3}, keys));
         assertThat(first.code()).as(first.all()).isZero();
         Files.setLastModifiedTime(src.resolve("a.txt"), FileTime.from(Instant.parse("2025-05-05T05:05:05Z")));
-        Result r = ferry(concat(new String[] {"copy", src.toString(), s3}, keys));
+        CliResult r = ferry(concat(new String[] {"copy", src.toString(), s3}, keys));
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("Updated:    1 modification time (same content").contains("Copied:     0 files");
         assertThat(r.all()).doesNotContain(CliServers.S3_SECRET_KEY);
@@ -271,16 +256,16 @@ class NewcomerCliTest {
         String ftp = "webdav://" + CliServers.WEBDAV_USER + "@" + CliServers.webdavHostPort() + "/checksum-"
                 + System.nanoTime();
         String[] pw = {"--dst-opt", "password=" + CliServers.WEBDAV_PASSWORD};
-        Result r = ferry(concat(new String[] {"copy", "--checksum", src.toString(), ftp}, pw));
+        CliResult r = ferry(concat(new String[] {"copy", "--checksum", src.toString(), ftp}, pw));
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("Warning: --checksum: ").contains("no hash in common")
                 .contains("compared as without --checksum instead");
-        Result j = ferry(concat(new String[] {"copy", "--checksum", "--json", src.toString(), ftp}, pw));
+        CliResult j = ferry(concat(new String[] {"copy", "--checksum", "--json", src.toString(), ftp}, pw));
         assertThat((List<?>) json(j.out()).get("warnings")).singleElement().asString().contains("no hash in common");
-        Result c = ferry(concat(new String[] {"check", "--checksum", "--json", src.toString(), ftp}, pw));
+        CliResult c = ferry(concat(new String[] {"check", "--checksum", "--json", src.toString(), ftp}, pw));
         assertThat((List<?>) json(c.out()).get("warnings")).hasSize(1);
 
-        Result strict = ferry(concat(new String[] {"copy", "--checksum=strict", src.toString(), ftp + "-strict"}, pw));
+        CliResult strict = ferry(concat(new String[] {"copy", "--checksum=strict", src.toString(), ftp + "-strict"}, pw));
         assertThat(strict.code()).as(strict.all()).isEqualTo(4);
         assertThat(strict.err()).contains("no hash in common").contains("--checksum=strict");
         assertThat(strict.all()).doesNotContain(CliServers.WEBDAV_PASSWORD);
@@ -292,9 +277,9 @@ class NewcomerCliTest {
     void lsShowsS3TimesAndIsSorted() throws Exception {
         String s3 = "s3://" + CliServers.BUCKET + "/ls-times?endpoint=" + CliServers.s3();
         String[] keys = {"accessKey=" + CliServers.S3_ACCESS_KEY, "secretKey=" + CliServers.S3_SECRET_KEY};
-        Result copy = ferry("copy", "--dst-opt", keys[0], "--dst-opt", keys[1], src.toString(), s3);
+        CliResult copy = ferry("copy", "--dst-opt", keys[0], "--dst-opt", keys[1], src.toString(), s3);
         assertThat(copy.code()).as(copy.all()).isZero();
-        Result ls = ferry("ls", "--opt", keys[0], "--opt", keys[1], s3);
+        CliResult ls = ferry("ls", "--opt", keys[0], "--opt", keys[1], s3);
         assertThat(ls.code()).as(ls.all()).isZero();
         java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
                 .withZone(java.time.ZoneId.systemDefault());
@@ -303,7 +288,7 @@ class NewcomerCliTest {
                 "           5  " + when + ".000  a.txt",
                 "           -  -                        sub/",
                 "           6  " + when + ".000  sub/b.txt");
-        Result bare = ferry("ls", "--no-stat", "--opt", keys[0], "--opt", keys[1], s3);
+        CliResult bare = ferry("ls", "--no-stat", "--opt", keys[0], "--opt", keys[1], s3);
         assertThat(bare.out()).doesNotContain(when);
     }
 

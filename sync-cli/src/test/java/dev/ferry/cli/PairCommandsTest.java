@@ -2,10 +2,7 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,21 +28,9 @@ class PairCommandsTest {
     Path remoteRoot;
     Path conf;
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
-    Result ferry(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e, env::get);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliResult ferry(String... args) {
+        return CliResult.run(env::get, args);
     }
 
     @BeforeEach
@@ -74,7 +59,7 @@ class PairCommandsTest {
     @Test
     void addListPushPullRestoresModesAndRemove() throws IOException {
         assertThat(ferry("pair", "default", remoteRoot.toString()).code()).isZero();
-        Result add = ferry("pair", "add", "default", home.toString());
+        CliResult add = ferry("pair", "add", "default", home.toString());
         assertThat(add.code()).as(add.all()).isZero();
         assertThat(add.out()).contains("default: " + home + " <-> " + remoteRoot + "/default");
         Path data = Files.createDirectories(tmp.resolve("data"));
@@ -82,7 +67,7 @@ class PairCommandsTest {
         assertThat(ferry("pair", "add", "data", data.toString(), remoteRoot.resolve("data").toString(),
                 "--exclude", "*.tmp").code()).isZero();
 
-        Result list = ferry("pair", "list");
+        CliResult list = ferry("pair", "list");
         assertThat(list.out().lines()).containsExactly(
                 "default: " + home + " <-> " + remoteRoot + "/default",
                 "data: " + data + " <-> " + remoteRoot.resolve("data"));
@@ -90,14 +75,14 @@ class PairCommandsTest {
         assertThat(perms(conf)).isEqualTo("rw-------");
 
         // A bare push is the default pair; steps are printed as they go.
-        Result push = ferry("push");
+        CliResult push = ferry("push");
         assertThat(push.code()).as(push.all()).isZero();
         assertThat(push.err()).contains("push 'default'").contains("permissions: modes kept").contains("sync: mirror");
         assertThat(perms(remoteRoot.resolve("default/bin/run.sh"))).isEqualTo("rwxr-xr-x");
 
         // Pull into a fresh home: created, and every mode comes back.
         Files.writeString(conf, Files.readString(conf).replace("local = " + home, "local = " + tmp.resolve("fresh")));
-        Result pull = ferry("pull", "default");
+        CliResult pull = ferry("pull", "default");
         assertThat(pull.code()).as(pull.all()).isZero();
         Path fresh = tmp.resolve("fresh");
         assertThat(fresh.resolve("bin/run.sh")).hasContent("#!/bin/sh\necho hi");
@@ -114,7 +99,7 @@ class PairCommandsTest {
         assertThat(fresh.resolve("local-only.txt")).doesNotExist();
 
         // Remove asks; without a terminal it refuses unless --yes, and never touches data.
-        Result refused = ferry("pair", "remove", "data");
+        CliResult refused = ferry("pair", "remove", "data");
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("refusing without --yes").contains("Remove sync configuration for 'data'");
         assertThat(ferry("pair", "remove", "data", "--yes").code()).isZero();
@@ -124,32 +109,32 @@ class PairCommandsTest {
 
     @Test
     void badInputIsAClearUsageError() throws IOException {
-        Result unknown = ferry("push", "nope");
+        CliResult unknown = ferry("push", "nope");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("no sync pair named 'nope'");
 
-        Result noRoot = ferry("pair", "add", "docs", home.toString());
+        CliResult noRoot = ferry("pair", "add", "docs", home.toString());
         assertThat(noRoot.code()).isEqualTo(2);
         assertThat(noRoot.err()).contains("ferry pair default");
 
         assertThat(ferry("pair", "add", "docs", home.toString(), remoteRoot.resolve("docs").toString()).code()).isZero();
-        Result dup = ferry("pair", "add", "docs", home.toString(), remoteRoot.resolve("x").toString());
+        CliResult dup = ferry("pair", "add", "docs", home.toString(), remoteRoot.resolve("x").toString());
         assertThat(dup.code()).isEqualTo(2);
         assertThat(dup.err()).contains("'docs' exists already");
 
-        Result typo = ferry("pair", "add", "typo", home.toString(), "s4://bucket/x");
+        CliResult typo = ferry("pair", "add", "typo", home.toString(), "s4://bucket/x");
         assertThat(typo.code()).as(typo.all()).isEqualTo(2);
         assertThat(typo.err()).contains("s4");
         assertThat(ferry("pair", "list").out()).doesNotContain("typo");
 
         Path missing = tmp.resolve("not-there");
         assertThat(ferry("pair", "add", "gone", missing.toString(), remoteRoot.resolve("gone").toString()).code()).isZero();
-        Result push = ferry("push", "gone");
+        CliResult push = ferry("push", "gone");
         assertThat(push.code()).isEqualTo(2);
         assertThat(push.err()).contains("does not exist").contains("nothing was pushed");
         assertThat(remoteRoot.resolve("gone")).doesNotExist();
 
-        Result plain = ferry("pair", "add", "enc", home.toString(), remoteRoot.resolve("enc").toString(),
+        CliResult plain = ferry("pair", "add", "enc", home.toString(), remoteRoot.resolve("enc").toString(),
                 "--passphrase", "hunter2");
         assertThat(plain.code()).isEqualTo(2);
         assertThat(plain.all()).contains("plain text").doesNotContain("hunter2");
@@ -162,7 +147,7 @@ class PairCommandsTest {
         assertThat(ferry("push", "home").code()).isZero();
         assertThat(remote.resolve("bin/run.sh")).exists();
 
-        Result refused = ferry("purge", "home");
+        CliResult refused = ferry("purge", "home");
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("refusing without --yes").contains("3 files").contains(remote.toString());
         assertThat(remote.resolve("bin/run.sh")).exists();
@@ -172,12 +157,12 @@ class PairCommandsTest {
         // A pair whose remote is inside this one's: purging the outer would take the inner's data.
         Path inner = Files.createDirectories(tmp.resolve("inner"));
         assertThat(ferry("pair", "add", "inner", inner.toString(), remote.resolve("nested").toString()).code()).isZero();
-        Result nested = ferry("purge", "home", "--yes");
+        CliResult nested = ferry("purge", "home", "--yes");
         assertThat(nested.code()).isEqualTo(2);
         assertThat(nested.err()).contains("holds pair 'inner'");
         assertThat(ferry("pair", "remove", "inner", "--yes").code()).isZero();
 
-        Result purge = ferry("purge", "home", "--yes");
+        CliResult purge = ferry("purge", "home", "--yes");
         assertThat(purge.code()).as(purge.all()).isZero();
         assertThat(purge.out()).contains("deleted 3 of 3 files");
         try (var left = Files.list(remote)) {
@@ -190,18 +175,18 @@ class PairCommandsTest {
     @Test
     void remotesAreManagedWithSecretsRedacted() throws IOException {
         env.put("ARCHIVE_PW", "from-env");
-        Result add = ferry("remote", "add", "archive", "ftp://me@127.0.0.1:2121/archive", "--opt", "password=env:ARCHIVE_PW");
+        CliResult add = ferry("remote", "add", "archive", "ftp://me@127.0.0.1:2121/archive", "--opt", "password=env:ARCHIVE_PW");
         assertThat(add.code()).as(add.all()).isZero();
-        Result plain = ferry("remote", "add", "leaky", "ftp://me@127.0.0.1/x", "--opt", "password=hunter2");
+        CliResult plain = ferry("remote", "add", "leaky", "ftp://me@127.0.0.1/x", "--opt", "password=hunter2");
         assertThat(plain.code()).isEqualTo(2);
         assertThat(plain.all()).doesNotContain("hunter2").contains("env:VARIABLE");
         assertThat(ferry("remote", "add", "forced", "ftp://me@127.0.0.1/x", "--opt", "password=hunter2",
                 "--allow-plain-secrets").code()).isZero();
-        Result scheme = ferry("remote", "add", "s3", "/tmp/x");
+        CliResult scheme = ferry("remote", "add", "s3", "/tmp/x");
         assertThat(scheme.code()).isEqualTo(2);
         assertThat(scheme.err()).contains("is a URI scheme");
 
-        Result list = ferry("remote", "list");
+        CliResult list = ferry("remote", "list");
         assertThat(list.out()).contains("archive: ftp://me@127.0.0.1:2121/archive  password=env:ARCHIVE_PW")
                 .contains("forced: ftp://me@127.0.0.1/x  password=***").doesNotContain("hunter2");
         assertThat(ferry("remote", "list", "--json").out()).contains("\"password\":\"***\"").doesNotContain("hunter2");
@@ -209,7 +194,7 @@ class PairCommandsTest {
 
         assertThat(ferry("remote", "remove", "forced").code()).isZero();
         assertThat(Files.readString(conf)).doesNotContain("hunter2");
-        Result gone = ferry("remote", "remove", "forced");
+        CliResult gone = ferry("remote", "remove", "forced");
         assertThat(gone.code()).isEqualTo(2);
         assertThat(gone.err()).contains("no remote named 'forced'");
     }
@@ -222,18 +207,18 @@ class PairCommandsTest {
         assertThat(ferry("pair", "add", "vault", home.toString(), remote.toString(), "--passphrase", "env:FERRY_PW")
                 .code()).isZero();
         assertThat(Files.readString(conf)).contains("passphrase = env:FERRY_PW").doesNotContain("battery");
-        Result push = ferry("push", "vault");
+        CliResult push = ferry("push", "vault");
         assertThat(push.code()).as(push.all()).isZero();
         try (var names = Files.walk(remote)) {
             assertThat(names.map(p -> p.getFileName().toString()))
                     .as("names are encrypted").doesNotContain("run.sh", "notes.txt", "bin");
         }
         Files.writeString(conf, Files.readString(conf).replace("local = " + home, "local = " + tmp.resolve("back")));
-        Result pull = ferry("pull", "vault");
+        CliResult pull = ferry("pull", "vault");
         assertThat(pull.code()).as(pull.all()).isZero();
         assertThat(tmp.resolve("back/notes.txt")).hasContent("notes");
         env.put("FERRY_PW", "wrong");
-        Result wrong = ferry("pull", "vault", "--mirror");
+        CliResult wrong = ferry("pull", "vault", "--mirror");
         assertThat(wrong.code()).isNotZero();
         assertThat(tmp.resolve("back/notes.txt")).as("nothing deleted on a wrong passphrase").hasContent("notes");
     }

@@ -3,9 +3,7 @@ package dev.ferry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +26,8 @@ class ServeAndRcTest {
 
     final Map<String, String> env = new HashMap<>();
 
-    record Result(int code, String out, String err) {}
-
-    Result ferry(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e, env::get);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    CliResult ferry(String... args) {
+        return CliResult.run(env::get, args);
     }
 
     @Test
@@ -84,7 +73,7 @@ class ServeAndRcTest {
             assertThat(seen.toString()).contains("new API token written to " + tokenFile,
                     "#token=" + Files.readString(tokenFile).strip());
 
-            Result jobs = ferry("rc", "jobs", "--addr", url, "--config", conf.toString());
+            CliResult jobs = ferry("rc", "jobs", "--addr", url, "--config", conf.toString());
             assertThat(jobs.code()).as(jobs.err()).isZero();
             assertThat(jobs.out()).contains("photos", "local", "idle", "never");
             assertThat(ferry("rc", "jobs", "--json", "--addr", url).out()).startsWith("{\"jobs\":[{\"name\":\"photos\"");
@@ -97,30 +86,30 @@ class ServeAndRcTest {
             assertThat(Files.readString(dst.resolve("a.jpg"))).isEqualTo("photo a");
 
             Files.writeString(src.resolve("b.jpg"), "photo b");
-            Result push = ferry("rc", "push", "photos", "b.jpg", "--addr", url, "--config", conf.toString());
+            CliResult push = ferry("rc", "push", "photos", "b.jpg", "--addr", url, "--config", conf.toString());
             assertThat(push.code()).as(push.err()).isZero();
             assertThat(push.out()).contains("local: pushed b.jpg");
             assertThat(Files.readString(dst.resolve("b.jpg"))).isEqualTo("photo b");
 
             assertThat(ferry("rc", "pause", "photos", "--addr", url, "--config", conf.toString()).out()).contains("paused photos");
             assertThat(ferry("rc", "jobs", "--addr", url, "--config", conf.toString()).out()).contains("paused");
-            Result refused = ferry("rc", "run", "photos", "--addr", url, "--config", conf.toString());
+            CliResult refused = ferry("rc", "run", "photos", "--addr", url, "--config", conf.toString());
             assertThat(refused.code()).isEqualTo(2);
             assertThat(refused.err()).contains("409", "paused");
             assertThat(ferry("rc", "resume", "photos", "--addr", url, "--config", conf.toString()).out()).contains("resumed");
 
             Path wrong = tmp.resolve("wrong.token");
             Files.writeString(wrong, "not-the-token-at-all");
-            Result denied = ferry("rc", "pause", "photos", "--addr", url, "--token-file", wrong.toString());
+            CliResult denied = ferry("rc", "pause", "photos", "--addr", url, "--token-file", wrong.toString());
             assertThat(denied.code()).isEqualTo(2);
             assertThat(denied.err()).contains("401");
             assertThat(ferry("rc", "jobs", "--addr", url, "--config", conf.toString()).out()).doesNotContain("paused");
 
-            Result second = ferry("serve", "--config", conf.toString(), "--addr", "127.0.0.1:0");
+            CliResult second = ferry("serve", "--config", conf.toString(), "--addr", "127.0.0.1:0");
             assertThat(second.code()).isEqualTo(2);
             assertThat(second.err()).contains("another ferry serve is already running");
 
-            Result nobody = ferry("rc", "jobs", "--addr", "127.0.0.1:1");
+            CliResult nobody = ferry("rc", "jobs", "--addr", "127.0.0.1:1");
             assertThat(nobody.code()).isEqualTo(4);
             assertThat(nobody.err()).contains("no ferry serve answers");
         } finally {

@@ -120,30 +120,48 @@ final class FeatureProbe {
             String action = "probe SITE CHMOD on " + session.description();
             ServerFeatures.Tri result;
             try {
-                result = session.withConnection(action, false, c -> {
-                    if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[0]))) {
-                        dirs.mkdirs(c, root, action);
-                        if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[0]))) {
-                            return ServerFeatures.Tri.UNKNOWN; // read-only: ask again later
-                        }
-                    }
-                    try {
-                        for (int mode : new int[] {0600, 0755}) {
-                            if (!chmod(c, probe, mode) || modeOf(c, probe).orElse(-1) != mode) {
-                                return ServerFeatures.Tri.NO;
+                result = session.withConnection(action, false, c -> withProbeFile(c, root, probe, new byte[0], action,
+                        ServerFeatures.Tri.UNKNOWN, () -> {
+                            for (int mode : new int[] {0600, 0755}) {
+                                if (!chmod(c, probe, mode) || modeOf(c, probe).orElse(-1) != mode) {
+                                    return ServerFeatures.Tri.NO;
+                                }
                             }
-                        }
-                        return ServerFeatures.Tri.YES;
-                    } finally {
-                        c.client.deleteFile(probe);
-                    }
-                });
+                            return ServerFeatures.Tri.YES;
+                        }));
             } catch (IOException e) {
                 LOG.debug("SITE CHMOD probe failed on {}: {}", session.description(), e.getMessage());
                 result = ServerFeatures.Tri.UNKNOWN;
             }
             features.chmod = result;
             return result == ServerFeatures.Tri.YES;
+        }
+    }
+
+    /** What a probe does with its file in place. */
+    @FunctionalInterface
+    private interface ProbeBody<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Stores {@code content} as the temporary file {@code probe} in the root, runs {@code body} and
+     * deletes the file. A fresh target's root may not exist yet: it is made, as the first write
+     * would (asking for an ability means writing is what comes next); where the root cannot be
+     * written the answer is {@code unknown}, to be asked again later.
+     */
+    private <T> T withProbeFile(FtpConnection c, String root, String probe, byte[] content, String action, T unknown,
+            ProbeBody<T> body) throws IOException {
+        if (!c.client.storeFile(probe, new ByteArrayInputStream(content))) {
+            dirs.mkdirs(c, root, action);
+            if (!c.client.storeFile(probe, new ByteArrayInputStream(content))) {
+                return unknown;
+            }
+        }
+        try {
+            return body.run();
+        } finally {
+            c.client.deleteFile(probe);
         }
     }
 
@@ -206,35 +224,24 @@ final class FeatureProbe {
             String action = "probe APPE and REST + STOR on " + session.description();
             ServerFeatures.StoreRestart result;
             try {
-                result = session.withConnection(action, false, c -> {
-                    if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {1}))) {
-                        // A fresh target's root may not exist yet: make it, as its first write
-                        // would (asking for these abilities means writing is what comes next).
-                        dirs.mkdirs(c, root, action);
-                        if (!c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {1}))) {
-                            return ServerFeatures.StoreRestart.UNKNOWN; // read-only: ask again later
-                        }
-                    }
-                    try {
-                        ServerFeatures.Tri appe = c.client.appendFile(probe, new ByteArrayInputStream(new byte[] {2}))
-                                && stat.sizeOn(c, probe, action).orElse(-1L) == 2 ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
-                        long at = appe == ServerFeatures.Tri.YES ? 2 : 1;
-                        ServerFeatures.Tri rest = ServerFeatures.Tri.NO;
-                        if (features.restStream()) {
-                            c.client.setRestartOffset(at);
-                            try {
-                                rest = c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {3}))
-                                        && stat.sizeOn(c, probe, action).orElse(-1L) == at + 1
-                                        ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
-                            } finally {
-                                c.client.setRestartOffset(0);
+                result = session.withConnection(action, false, c -> withProbeFile(c, root, probe, new byte[] {1}, action,
+                        ServerFeatures.StoreRestart.UNKNOWN, () -> {
+                            ServerFeatures.Tri appe = c.client.appendFile(probe, new ByteArrayInputStream(new byte[] {2}))
+                                    && stat.sizeOn(c, probe, action).orElse(-1L) == 2 ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
+                            long at = appe == ServerFeatures.Tri.YES ? 2 : 1;
+                            ServerFeatures.Tri rest = ServerFeatures.Tri.NO;
+                            if (features.restStream()) {
+                                c.client.setRestartOffset(at);
+                                try {
+                                    rest = c.client.storeFile(probe, new ByteArrayInputStream(new byte[] {3}))
+                                            && stat.sizeOn(c, probe, action).orElse(-1L) == at + 1
+                                            ? ServerFeatures.Tri.YES : ServerFeatures.Tri.NO;
+                                } finally {
+                                    c.client.setRestartOffset(0);
+                                }
                             }
-                        }
-                        return new ServerFeatures.StoreRestart(appe, rest);
-                    } finally {
-                        c.client.deleteFile(probe);
-                    }
-                });
+                            return new ServerFeatures.StoreRestart(appe, rest);
+                        }));
             } catch (IOException e) {
                 LOG.debug("APPE/REST probe failed on {}: {}", session.description(), e.getMessage());
                 result = ServerFeatures.StoreRestart.UNKNOWN;

@@ -1,18 +1,14 @@
 package dev.ferry.backend.ftp;
 
-import java.net.Socket;
+import dev.ferry.backend.support.ServerTrust;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** The TLS context of a target: the JDK trust store by default, a pinned certificate, or (explicitly) anything. */
 final class Tls {
@@ -48,9 +44,9 @@ final class Tls {
     private static TrustManager trustManager(FtpOptions options) throws GeneralSecurityException {
         TrustManager tm;
         if (options.pinnedSha256().isPresent()) {
-            tm = new Pinned(options.pinnedSha256().get());
+            tm = pinned(options.pinnedSha256().get());
         } else if (options.trustAll()) {
-            tm = new Pinned(null);
+            tm = pinned(null);
         } else {
             TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             f.init((KeyStore) null);
@@ -65,14 +61,8 @@ final class Tls {
     }
 
     /** Accepts the one certificate whose SHA-256 is {@code pin}, or any when {@code pin} is null. */
-    static final class Pinned extends X509ExtendedTrustManager implements X509TrustManager {
-        private final byte[] pin;
-
-        Pinned(byte[] pin) {
-            this.pin = pin;
-        }
-
-        private void check(X509Certificate[] chain) throws CertificateException {
+    static ServerTrust pinned(byte[] pin) {
+        return new ServerTrust(chain -> {
             if (pin == null) {
                 return;
             }
@@ -88,41 +78,6 @@ final class Tls {
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new CertificateException(e);
             }
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+        });
     }
 }

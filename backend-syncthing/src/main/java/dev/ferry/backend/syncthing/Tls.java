@@ -1,8 +1,8 @@
 package dev.ferry.backend.syncthing;
 
+import dev.ferry.backend.support.ServerTrust;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,10 +11,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * How a node's https GUI is trusted: exactly one pinned certificate (Syncthing's GUI certificate
@@ -36,7 +34,7 @@ final class Tls {
 
     /** A context that accepts exactly {@code pinned} as the server's certificate. */
     static SSLContext pinned(X509Certificate pinned) {
-        return context(new PinnedTrustManager(pinned));
+        return context(pinnedTrust(pinned));
     }
 
     /** A context that trusts certificates issued by {@code ca} (host names checked). */
@@ -65,54 +63,13 @@ final class Tls {
         }
     }
 
-    /** An extended trust manager, so the JDK does not add its own host-name check on top of the pin. */
-    private static final class PinnedTrustManager extends X509ExtendedTrustManager {
-        private final X509Certificate pinned;
-
-        PinnedTrustManager(X509Certificate pinned) {
-            this.pinned = pinned;
-        }
-
-        private void check(X509Certificate[] chain) throws CertificateException {
+    /** Exactly {@code pinned}, still valid; the pin replaces the host-name check. */
+    private static ServerTrust pinnedTrust(X509Certificate pinned) {
+        return new ServerTrust(chain -> {
             if (chain == null || chain.length == 0 || !chain[0].equals(pinned)) {
                 throw new CertificateException("the node's certificate is not the pinned one");
             }
             chain[0].checkValidity();
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+        });
     }
 }
