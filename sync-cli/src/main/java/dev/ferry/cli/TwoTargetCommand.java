@@ -99,6 +99,11 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             description = "Only shard I of N (0-based): the paths whose top-level name hashes to I, on both sides. "
                     + "N runs, one per shard (a Kubernetes Indexed Job, a Slurm array), do what one run does.")
     Shard shard;
+
+    @Option(names = "--shard-bounds", paramLabel = "FILE", description = "With --shard I/N: take the key range FILE "
+            + "gives shard I instead of a hash of the top-level name (splits a flat prefix); FILE is written by "
+            + "'ferry sync SRC DST --shards N --plan --shard-bounds FILE'. One-way runs only.")
+    java.nio.file.Path shardBounds;
     @Option(names = "--append", description = "A destination file that is a prefix of the source's (a log that only grew) "
             + "gets only the new tail, where the backend can append (local, FTP); the overlap is checked first, a rewritten "
             + "file is copied whole. Feeds (emoncms) always grow this way.")
@@ -126,6 +131,29 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
         return parent.env();
     }
 
+    /** Whether this run writes {@code --shard-bounds} rather than reads it ({@code --shards N --plan}). */
+    boolean writesShardBounds() {
+        return false;
+    }
+
+    private Shard shardWithBounds(SyncMode mode) {
+        if (shardBounds == null || writesShardBounds()) {
+            return shard;
+        }
+        if (shard == null) {
+            throw CliException.usage("--shard-bounds FILE goes with --shard I/N (or, to write FILE, with --shards N --plan)");
+        }
+        if (mode == SyncMode.TWO_WAY) {
+            throw CliException.usage("bisync shards by top-level name only (--shard I/N without --shard-bounds): its "
+                    + "state remembers deletions per shard, and key ranges move with the data");
+        }
+        try {
+            return shard.withBounds(dev.ferry.core.ShardBounds.read(shardBounds));
+        } catch (IOException e) {
+            throw CliException.usage("cannot read --shard-bounds: " + e.getMessage());
+        }
+    }
+
     /** Options from the flags shared by every two-target command. */
     SyncOptions.Builder baseOptions(SyncMode mode) {
         common.check();
@@ -141,7 +169,7 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
             List<String> rules = new ArrayList<>(filterRules);
             rules.addAll(defaultFilterRules()); // the first matching rule decides: the command line's win
             f.rules(rules);
-            f.shard(shard);
+            f.shard(shardWithBounds(mode));
         } catch (IllegalArgumentException e) {
             throw CliException.usage("bad filter: " + e.getMessage());
         }

@@ -155,4 +155,46 @@ class ShardedRunTest {
         assertThat(ferry("sync", src.toString(), tmp.resolve("y").toString(), "--shard", "3/3")).isEqualTo(2);
         assertThat(ferry("sync", src.toString(), tmp.resolve("y").toString(), "--shard", "nope")).isEqualTo(2);
     }
+
+    @Test
+    void keyRangesFromThePlanSplitOneHugeDirectoryAndThreeShardsEqualOneRun() throws Exception {
+        // Everything below one top-level directory: a hash of the top-level name cannot split it.
+        for (int f = 0; f < 60; f++) {
+            write(src.resolve("huge/f" + f + ".txt"), "huge " + f);
+        }
+        Path one = staleDestination("one");
+        write(one.resolve("huge/stale.txt"), "delete me");
+        assertThat(ferry("sync", src.toString(), one.toString(), "-q")).isZero();
+        Path bounds = tmp.resolve("bounds.txt");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.run(new String[] {"sync", src.toString(), tmp.resolve("x").toString(), "--shards", "3", "--plan",
+                "--shard-bounds", bounds.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                Map.<String, String>of()::get)).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(3)).startsWith("cuts written to ");
+        long total = 0;
+        for (String l : lines.subList(0, 3)) {
+            long files = Long.parseLong(l.replaceAll("shard \\d/3 .*: (\\d+) files.*", "$1"));
+            assertThat(files).as(l).isBetween(30L, 45L); // 110 files, split evenly, not by top-level name
+            total += files;
+        }
+        assertThat(total).isEqualTo(110);
+
+        Path sharded = staleDestination("sharded");
+        write(sharded.resolve("huge/stale.txt"), "delete me");
+        List<Process> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.add(shard(sharded, i, 3, "--shard-bounds", bounds.toString()));
+        }
+        for (Process p : all) {
+            await(p);
+        }
+        assertThat(tree(sharded)).isEqualTo(tree(one));
+        // bisync keeps to top-level hashes; a bounds file without --shard is a usage error.
+        assertThat(ferry("bisync", src.toString(), sharded.toString(), "--shard", "0/3", "--shard-bounds", bounds.toString()))
+                .isEqualTo(2);
+        assertThat(ferry("sync", src.toString(), sharded.toString(), "--shard-bounds", bounds.toString())).isEqualTo(2);
+        assertThat(ferry("sync", src.toString(), sharded.toString(), "--shard", "0/2", "--shard-bounds", bounds.toString()))
+                .isEqualTo(2);
+    }
 }

@@ -99,7 +99,7 @@ public final class Filter {
 
     /** Whether a directory is entered at all. */
     public boolean includesDirectory(SyncPath directory) {
-        if (shard != null && !shard.includes(directory)) {
+        if (shard != null && !shard.includesDirectory(directory)) {
             return false;
         }
         if (hasIncludes) {

@@ -99,6 +99,10 @@ public record SyncOptions(
         if (trackRenames && mode != SyncMode.MIRROR) {
             throw new IllegalArgumentException("tracking renames needs mirror mode (a copy never deletes the old path)");
         }
+        if (mode == SyncMode.TWO_WAY && filter.shard().map(Shard::byKeyRange).orElse(false)) {
+            throw new IllegalArgumentException("a two-way run shards by top-level name only (I/N without bounds): its"
+                    + " state remembers deletions per shard, and key ranges move with the data");
+        }
         if (maxConflictCopies < 1) {
             throw new IllegalArgumentException("maxConflictCopies must be at least 1");
         }
