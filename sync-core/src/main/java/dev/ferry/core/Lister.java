@@ -76,7 +76,14 @@ final class Lister {
             return retrier.call("list " + side + " " + dir, () -> {
                 Gatherer g = new Gatherer(dir, whole, side);
                 if (whole) {
-                    target.ability(RecursiveLister.class).orElseThrow().listRecursive(dir, g);
+                    Shard shard = options.filter().shard().orElse(null);
+                    if (shard != null && shard.byKeyRange()) {
+                        // Only this shard's range: a flat prefix is listed about 1/N by each shard.
+                        target.ability(RecursiveLister.class).orElseThrow().listRecursive(dir, g,
+                                shard.bounds().from(shard.index()), shard.bounds().until(shard.index()));
+                    } else {
+                        target.ability(RecursiveLister.class).orElseThrow().listRecursive(dir, g);
+                    }
                     Map<SyncPath, Listing> all = g.listings();
                     Listing root = all.remove(dir);
                     prefetched.put(target, new ConcurrentHashMap<>(all));

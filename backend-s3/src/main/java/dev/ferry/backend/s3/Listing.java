@@ -79,16 +79,29 @@ final class Listing {
         }
     }
 
-    void listRecursive(SyncPath directory, ListingSink sink) throws IOException {
+    void listRecursive(SyncPath directory, ListingSink sink, String fromPath, String untilPath) throws IOException {
         String listPrefix = b.dirPrefix(directory);
+        String rootPrefix = b.dirPrefix(SyncPath.ROOT);
+        // StartAfter is exclusive: start after a key just below the range's first (its first key
+        // without its last character), so the first key itself is listed.
+        String startAfter = null;
+        if (fromPath != null && !fromPath.isEmpty()) {
+            String from = rootPrefix + fromPath.substring(0, fromPath.offsetByCodePoints(fromPath.length(), -1));
+            startAfter = utf8Order(from, listPrefix) > 0 ? from : null;
+        }
+        String stopAt = untilPath == null ? null : rootPrefix + untilPath;
         String token = null;
-        boolean any = false;
+        boolean any = startAfter != null; // a range past the last key is empty, not missing
         Set<SyncPath> dirsSeen = new HashSet<>();
         do {
-            ListObjectsV2Response page = listPage(listPrefix, null, token, directory);
+            ListObjectsV2Response page = listPage(listPrefix, null, token, startAfter, directory);
             List<Entry> files = new ArrayList<>();
             for (S3Object o : page.contents()) {
                 any = true;
+                if (stopAt != null && utf8Order(o.key(), stopAt) >= 0) {
+                    emitFiles(files, sink); // past the range: the rest of the prefix is another shard's
+                    return;
+                }
                 String rel = o.key().substring(listPrefix.length());
                 if (rel.isEmpty()) {
                     continue;
@@ -118,12 +131,24 @@ final class Listing {
         }
     }
 
+    /** S3's key order: the bytes of UTF-8, which is the order of code points. */
+    private static int utf8Order(String a, String b) {
+        return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private ListObjectsV2Response listPage(String listPrefix, String delimiter, String token, SyncPath dir)
             throws IOException {
+        return listPage(listPrefix, delimiter, token, null, dir);
+    }
+
+    private ListObjectsV2Response listPage(String listPrefix, String delimiter, String token, String startAfter,
+            SyncPath dir) throws IOException {
         try {
             return b.client.listObjectsV2(ListObjectsV2Request.builder().bucket(b.name)
                     .prefix(listPrefix.isEmpty() ? null : listPrefix).delimiter(delimiter)
-                    .maxKeys(b.options.listChunk()).continuationToken(token).build());
+                    .maxKeys(b.options.listChunk()).continuationToken(token)
+                    .startAfter(token == null ? startAfter : null).build());
         } catch (SdkException e) {
             throw S3Errors.map(e, "list", b.at(dir));
         }

@@ -170,7 +170,13 @@ public final class S3Target implements SyncTarget, ServerSideCopy, ServerSideMov
 
     @Override
     public void listRecursive(SyncPath directory, ListingSink sink) throws IOException {
-        listing.listRecursive(directory, sink);
+        listing.listRecursive(directory, sink, null, null);
+    }
+
+    @Override
+    public void listRecursive(SyncPath directory, ListingSink sink, String fromPath, String untilPath)
+            throws IOException {
+        listing.listRecursive(directory, sink, fromPath, untilPath);
     }
 
     @Override
