@@ -2,9 +2,6 @@ package dev.ferry.backend.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.api.Entry;
-import dev.ferry.api.ListingNotice;
-import dev.ferry.api.ListingSink;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.core.Filter;
@@ -76,7 +73,7 @@ class S3KeyRangeShardTest {
             for (int i = 0; i < 4; i++) {
                 Shard s = new Shard(i, 4, ranges.bounds());
                 int[] seen = {0, 0};
-                target.listRecursive(SyncPath.ROOT, sink(e -> {
+                target.listRecursive(SyncPath.ROOT, S3PaginationTest.sink(e -> {
                     seen[0]++;
                     if (s.includes(e.path())) {
                         seen[1]++;
@@ -121,23 +118,5 @@ class S3KeyRangeShardTest {
             }
         }
         return out;
-    }
-
-    interface EntryConsumer {
-        void accept(Entry e);
-    }
-
-    private static ListingSink sink(EntryConsumer c) {
-        return new ListingSink() {
-            @Override
-            public void entry(Entry entry) {
-                c.accept(entry);
-            }
-
-            @Override
-            public void notice(ListingNotice notice) {
-                throw new AssertionError("unexpected notice " + notice);
-            }
-        };
     }
 }

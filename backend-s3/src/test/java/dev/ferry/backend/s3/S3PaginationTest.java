@@ -78,7 +78,8 @@ class S3PaginationTest {
         void accept(Entry e);
     }
 
-    private static ListingSink sink(EntryConsumer c) {
+    /** A sink that passes entries on and fails on any notice. */
+    static ListingSink sink(EntryConsumer c) {
         return new ListingSink() {
             @Override
             public void entry(Entry entry) {

@@ -10,26 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry syncthing completion FOLDER_ID}: how far each peer is, decided by the need counts. */
 @Command(name = "completion", mixinStandardHelpOptions = true, description = "Show a folder's state here and each "
         + "sharing device's completion; 'done' means connected with nothing needed (not just 100%%).")
-final class CompletionCommand implements Callable<Integer> {
-
-    @Mixin
-    Connect connect;
-
-    @Spec
-    CommandSpec spec;
-
+final class CompletionCommand extends NodeCommand {
     @Parameters(paramLabel = "FOLDER_ID", description = "The folder.")
     String folderId;
 

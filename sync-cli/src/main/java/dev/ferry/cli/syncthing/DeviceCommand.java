@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,13 +30,7 @@ final class DeviceCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the devices with their connection state.")
-    static final class ListDevices implements Callable<Integer> {
-        @Mixin
-        Connect connect;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class ListDevices extends NodeCommand {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -69,13 +62,7 @@ final class DeviceCommand implements Callable<Integer> {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a device by ID (or replace it).")
-    static final class AddDevice implements Callable<Integer> {
-        @Mixin
-        Connect connect;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class AddDevice extends NodeCommand {
         @Parameters(paramLabel = "ID", description = "The device ID.")
         String id;
 
@@ -109,13 +96,7 @@ final class DeviceCommand implements Callable<Integer> {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a device.")
-    static final class RemoveDevice implements Callable<Integer> {
-        @Mixin
-        Connect connect;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class RemoveDevice extends NodeCommand {
         @Parameters(paramLabel = "ID", description = "The device ID.")
         String id;
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,13 +31,7 @@ final class FolderCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the folders with their state.")
-    static final class ListFolders implements Callable<Integer> {
-        @Mixin
-        Connect connect;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class ListFolders extends NodeCommand {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -68,13 +61,7 @@ final class FolderCommand implements Callable<Integer> {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a folder (or replace the one with this ID).")
-    static final class AddFolder implements Callable<Integer> {
-        @Mixin
-        Connect connect;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class AddFolder extends NodeCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The folder ID, the same on every device.")
         String id;
 
@@ -107,13 +94,7 @@ final class FolderCommand implements Callable<Integer> {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a folder (its files stay on disk).")
-    static final class RemoveFolder implements Callable<Integer> {
-        @Mixin
-        Connect connect;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class RemoveFolder extends NodeCommand {
         @Parameters(paramLabel = "ID", description = "The folder ID.")
         String id;
 

@@ -5,25 +5,14 @@ import dev.ferry.backend.syncthing.SyncthingNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry syncthing options [--relays on|off] ...}: show or change how the node finds peers. */
 @Command(name = "options", mixinStandardHelpOptions = true, description = "Show the node's listen addresses, relays, "
         + "discovery and NAT settings, or change some.")
-final class OptionsCommand implements Callable<Integer> {
-
-    @Mixin
-    Connect connect;
-
-    @Spec
-    CommandSpec spec;
-
+final class OptionsCommand extends NodeCommand {
     @Option(names = "--relays", paramLabel = "on|off", description = "Use relays.")
     String relays;
 

@@ -9,25 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry syncthing pending [--accept ID|--dismiss ID]}: devices and folders waiting for an answer. */
 @Command(name = "pending", mixinStandardHelpOptions = true, description = "List devices that want to connect and "
         + "folders offered to this node; accept or dismiss one by device ID or folder ID.")
-final class PendingCommand implements Callable<Integer> {
-
-    @Mixin
-    Connect connect;
-
-    @Spec
-    CommandSpec spec;
-
+final class PendingCommand extends NodeCommand {
     @Option(names = "--accept", paramLabel = "ID", description = "Accept this pending device or folder.")
     String accept;
 

@@ -7,26 +7,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry syncthing reset [--yes]}: factory reset, after asking (on a terminal) or with --yes. */
 @Command(name = "reset", mixinStandardHelpOptions = true, description = "Factory reset: remove every folder and device, "
         + "reset the database, restart. The node keeps its ID, options and GUI; files stay on disk. Asks first on a "
         + "terminal; elsewhere needs --yes.")
-final class ResetCommand implements Callable<Integer> {
-
-    @Mixin
-    Connect connect;
-
-    @Spec
-    CommandSpec spec;
-
+final class ResetCommand extends NodeCommand {
     @Option(names = "--yes", description = "Do not ask.")
     boolean yes;
 

@@ -2,26 +2,15 @@ package dev.ferry.cli.syncthing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry syncthing scan FOLDER_ID [--sub PATH]...}: scan now, and wait for the scan. */
 @Command(name = "scan", mixinStandardHelpOptions = true, description = "Scan a folder (or only some paths of it) "
         + "now; returns when the scan is done.")
-final class ScanCommand implements Callable<Integer> {
-
-    @Mixin
-    Connect connect;
-
-    @Spec
-    CommandSpec spec;
-
+final class ScanCommand extends NodeCommand {
     @Parameters(paramLabel = "FOLDER_ID", description = "The folder.")
     String folderId;
 

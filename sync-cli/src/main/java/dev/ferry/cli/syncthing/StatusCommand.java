@@ -1,24 +1,13 @@
 package dev.ferry.cli.syncthing;
 
 import dev.ferry.backend.syncthing.SystemStatus;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry syncthing status}: the node's ID, version, listen addresses and uptime. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the node's device ID, version, "
         + "listen addresses and uptime.")
-final class StatusCommand implements Callable<Integer> {
-
-    @Mixin
-    Connect connect;
-
-    @Spec
-    CommandSpec spec;
-
+final class StatusCommand extends NodeCommand {
     @Option(names = "--json", description = "Print JSON: {\"myID\", \"version\", \"listen\", ...}.")
     boolean json;
 
