@@ -260,6 +260,11 @@ public final class FtpTarget implements SyncTarget, ServerSideMove, Appender, Mo
         session.pool.close();
     }
 
+    /** The write parts, for tests. */
+    FtpUpload uploads() {
+        return upload;
+    }
+
     /** Server facts, for tests. */
     Map<HashAlgorithm, String> hashCommands() {
         return session.features.hashCommands();

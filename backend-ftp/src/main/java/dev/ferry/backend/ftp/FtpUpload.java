@@ -37,6 +37,12 @@ final class FtpUpload {
     private final FtpDirectories dirs;
     private final FeatureProbe probe;
     private final FtpPublisher publisher;
+    /**
+     * Temporary files a failed write could not delete because the server had gone away: deleted
+     * at the next write, so a server that comes back is left clean by the next run instead of
+     * holding a visible {@code .partial} until the stale sweep.
+     */
+    private final java.util.Set<String> orphans = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     FtpUpload(FtpSession session, FtpStat stat, FtpDirectories dirs, FeatureProbe probe, FtpPublisher publisher) {
         this.session = session;
@@ -164,6 +170,7 @@ final class FtpUpload {
             FtpConnection c = pool.borrow();
             boolean stored = false;
             try {
+                dropOrphans(c);
                 if (offset == 0) {
                     dirs.ensure(c, w.dir, action);
                 }
@@ -283,7 +290,10 @@ final class FtpUpload {
         return e;
     }
 
-    /** Deletes a temporary file on a connection of its own; one that stays is swept later. */
+    /**
+     * Deletes a temporary file on a connection of its own; one that cannot be deleted now (the
+     * server is gone) is deleted by the next write ({@link #dropOrphans}).
+     */
     void removeTemp(String temp) {
         try {
             session.withConnection("delete a temporary file", true, c -> {
@@ -291,8 +301,25 @@ final class FtpUpload {
                 return null;
             });
         } catch (IOException e) {
-            LOG.debug("cannot delete {} (swept later): {}", temp, e.getMessage());
+            orphans.add(temp);
+            LOG.debug("cannot delete {} (the next write tries again): {}", temp, e.getMessage());
         }
+    }
+
+    /** Deletes what {@link #removeTemp} could not; a file already gone (550) counts as deleted. */
+    private void dropOrphans(FtpConnection c) throws IOException {
+        for (String temp : orphans) {
+            c.client.deleteFile(temp);
+            int code = c.client.getReplyCode();
+            if (code / 100 == 2 || code == 550) {
+                orphans.remove(temp);
+            }
+        }
+    }
+
+    /** How many temporary files wait for {@link #dropOrphans}, for tests. */
+    int orphans() {
+        return orphans.size();
     }
 
     /** APPE to an existing file of {@code expectedSize} bytes. */
