@@ -69,10 +69,10 @@ final class ScaleBench {
         String loadBefore = MachineInfo.loadAverage();
         Path rcloneConf = work.resolve("rclone.conf");
         try (TargetPair s3 = o.target.equals("s3") ? TargetPair.create("s3", work) : null) {
-            Files.writeString(rcloneConf, s3 == null ? "" : s3.rcloneConfig(), StandardCharsets.UTF_8);
             if (s3 != null) {
-                s3.start();
+                s3.start(); // before its rclone remote is written: the remote names the server's port
             }
+            Files.writeString(rcloneConf, s3 == null ? "" : s3.rcloneConfig(), StandardCharsets.UTF_8);
             for (long n : o.scaleSizes) {
                 for (int r = 0; r < o.runs; r++) {
                     synthetic(n, r);
