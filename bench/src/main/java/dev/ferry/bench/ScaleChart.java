@@ -27,12 +27,16 @@ final class ScaleChart {
 
     private final Map<String, List<Point>> time = new LinkedHashMap<>();
     private final Map<String, List<Point>> bytes = new LinkedHashMap<>();
+    /** One colour per series, the same in both panels. */
+    private final Map<String, String> colours = new LinkedHashMap<>();
 
     void time(String series, long entries, double seconds) {
+        colours.computeIfAbsent(series, s -> COLOURS[colours.size() % COLOURS.length]);
         time.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(entries, seconds));
     }
 
     void bytesPerEntry(String series, long entries, double b) {
+        colours.computeIfAbsent(series, s -> COLOURS[colours.size() % COLOURS.length]);
         bytes.computeIfAbsent(series, s -> new ArrayList<>()).add(new Point(entries, b));
     }
 
@@ -99,7 +103,7 @@ final class ScaleChart {
                 px, gy, px + PW, gy, px + 4, gy - 3, esc(goalLabel)));
         int k = 0;
         for (Map.Entry<String, List<Point>> e : data.entrySet()) {
-            String c = COLOURS[k % COLOURS.length];
+            String c = colours.get(e.getKey());
             StringBuilder pts = new StringBuilder();
             for (Point p : e.getValue()) {
                 double x = px + (Math.log10(p.entries()) - lx0) / (lx1 - lx0) * PW;
