@@ -28,6 +28,9 @@ usage: bench/run.sh [options]
                    Ferry in-process (dev.ferry.cli.Main.run), as an application embedding Ferry does.
                    Its rows exclude JVM start: they are not the ferry command's speed
   --ferry-jar PATH Ferry's jar for --embedded (default: sync-cli/target/ferry.jar in the repo)
+  --scale          cost curves: engine time and heap against 10k..10M entries (synthetic target), plus
+                   local (and s3 with --target s3) on disk up to --scale-real-max; against rclone
+  --scale-sizes L  --scale-real-max N  --scale-heap SIZE   (see bench/README.md)
   -h, --help       this text
 Examples:
   bench/run.sh                                   # full run against sync-cli/target/ferry.jar
@@ -44,12 +47,17 @@ rclone_cmd="rclone"
 work="$BENCH_DIR/work"
 results="$BENCH_DIR/results"
 embedded=0
+scale=0
 ferry_jar="$REPO_ROOT/sync-cli/target/ferry.jar"
 pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --quick) pass+=(--quick); shift ;;
+    --scale) scale=1; pass+=(--scale); shift ;;
+    --scale-sizes|--scale-real-max|--scale-heap)
+      [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
+      pass+=("$1" "$2"); shift 2 ;;
     --embedded) embedded=1; pass+=(--embedded); shift ;;
     --ferry-jar) [ $# -ge 2 ] || { echo "run.sh: --ferry-jar needs a value" >&2; exit 2; }; ferry_jar=$(abs "$2"); shift 2 ;;
     --runs|--datasets|--timeout|--target)
@@ -90,7 +98,21 @@ if [ "$embedded" -eq 1 ] && [ ! -f "$ferry_jar" ]; then
   echo "         Build it (mvn -q -pl sync-cli -am package), or pass --ferry-jar PATH." >&2
   missing=1
 fi
+if [ "$scale" -eq 1 ] && [ ! -f "$ferry_jar" ]; then
+  echo "run.sh: --scale needs Ferry's jar, and $ferry_jar is missing (mvn -q -pl sync-cli -am package)." >&2
+  missing=1
+fi
 [ "$missing" -eq 0 ] || exit 2
+
+# --scale runs the engine probe (sync-testkit-engine) on Ferry's jar: build those classes if missing.
+if [ "$scale" -eq 1 ]; then
+  probe="$REPO_ROOT/sync-testkit-engine/target/classes/dev/ferry/testkit/engine/ScaleProbe.class"
+  if [ ! -f "$probe" ] || [ ! -f "$REPO_ROOT/sync-testkit/target/classes/dev/ferry/testkit/SyntheticTarget.class" ]; then
+    echo "run.sh: building the engine probe (mvn -q -pl sync-testkit,sync-testkit-engine compile)" >&2
+    (cd "$REPO_ROOT" && mvn -q -pl sync-testkit,sync-testkit-engine compile >&2)
+  fi
+  pass+=(--engine-cp "$ferry_jar:$REPO_ROOT/sync-testkit/target/classes:$REPO_ROOT/sync-testkit-engine/target/classes")
+fi
 
 # --- build the harness if needed ---
 jar=""

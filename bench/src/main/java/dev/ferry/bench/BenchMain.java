@@ -25,7 +25,11 @@ public final class BenchMain {
             return;
         }
         try {
-            new Bench(o).run();
+            if (o.scale) {
+                new ScaleBench(o).run();
+            } else {
+                new Bench(o).run();
+            }
         } catch (BenchFailure e) {
             System.err.println();
             System.err.println("BENCH FAILED: " + e.getMessage());

@@ -24,6 +24,11 @@ final class Options {
               --embedded        also time "ferry (embedded)": each sync a request to one long-lived JVM
                                 that runs dev.ferry.cli.Main.run in-process (no JVM start per run)
               --ferry-jar PATH  Ferry's jar for --embedded (default: sync-cli/target/ferry.jar)
+              --scale           cost curves instead: engine time and heap against entries (see README)
+              --scale-sizes L   entries per point (default 10000,100000,1000000,10000000; --quick: 1000)
+              --scale-real-max N  largest point also run on disk (local, and s3 with --target s3) (default 100000)
+              --scale-heap SIZE -Xmx of the engine's JVM (default 8g)
+              --engine-cp CP    class path of the engine probe (bench/run.sh sets it)
             """;
 
     int runs = 3;
@@ -39,6 +44,11 @@ final class Options {
     boolean embedded;
     Path ferryJar = Path.of("sync-cli", "target", "ferry.jar");
     boolean help;
+    boolean scale;
+    List<Long> scaleSizes = List.of(10_000L, 100_000L, 1_000_000L, 10_000_000L);
+    long scaleRealMax = 100_000;
+    String scaleHeap = "8g";
+    String engineClasspath;
 
     static Options parse(String[] args) {
         Options o = new Options();
@@ -49,6 +59,17 @@ final class Options {
                 case "-h", "--help" -> o.help = true;
                 case "--quick" -> o.quick = true;
                 case "--embedded" -> o.embedded = true;
+                case "--scale" -> o.scale = true;
+                case "--scale-sizes" -> {
+                    List<Long> sizes = new ArrayList<>();
+                    for (String n : value(a, ++i, k).split(",")) {
+                        sizes.add((long) parseInt(k, n.strip().replace("_", "")));
+                    }
+                    o.scaleSizes = List.copyOf(sizes);
+                }
+                case "--scale-real-max" -> o.scaleRealMax = parseInt(k, value(a, ++i, k));
+                case "--scale-heap" -> o.scaleHeap = value(a, ++i, k);
+                case "--engine-cp" -> o.engineClasspath = value(a, ++i, k);
                 case "--ferry-jar" -> o.ferryJar = Path.of(value(a, ++i, k));
                 case "--runs" -> {
                     o.runs = parseInt(k, value(a, ++i, k));
@@ -75,6 +96,10 @@ final class Options {
                 }
                 default -> throw new IllegalArgumentException("unknown option " + k);
             }
+        }
+        if (o.scale && o.quick && !a.contains("--scale-sizes")) {
+            o.scaleSizes = List.of(1_000L);
+            o.scaleRealMax = 1_000;
         }
         return o;
     }

@@ -67,15 +67,19 @@ final class StateStore {
      */
     static StateStore load(Path file) throws IOException {
         NavigableMap<SyncPath, StateRecord> records = new TreeMap<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        // Unsynchronized buffering: a record is read byte by byte (variable-length numbers), and a
+        // lock per byte was an eighth of a 1,000,000-entry no-op's time (bench/results/scale-profile.md).
+        try (DataInputStream in = new DataInputStream(new UnsyncInput(Files.newInputStream(file)))) {
             expectMagic(in, MAGIC, file);
             long count = readVarLong(in);
             String previous = "";
+            SortedRecords sorted = new SortedRecords();
             for (long i = 0; i < count; i++) {
                 StateRecord r = readRecord(in, previous);
-                records.put(r.path(), r);
+                sorted.add(r);
                 previous = r.path().toString();
             }
+            records = sorted.toTreeMap();
         } catch (NoSuchFileException e) {
             // first run for this pair
         } catch (EOFException | IllegalArgumentException e) {
@@ -342,6 +346,131 @@ final class StateStore {
             ch.force(true);
         } catch (IOException e) {
             // not possible on every platform; the file itself was forced
+        }
+    }
+
+    /**
+     * The records of a state file, which {@link #save} wrote in path order: built into a tree in
+     * linear time, not by a million {@code put}s of {@code log n} path comparisons each (the
+     * largest cost of loading, see bench/results/scale-profile.md). A file out of order (written
+     * by hand, or by a version that ordered otherwise) is still loaded, by {@code put}.
+     */
+    static final class SortedRecords extends java.util.AbstractMap<SyncPath, StateRecord>
+            implements java.util.SortedMap<SyncPath, StateRecord> {
+        private final java.util.ArrayList<Map.Entry<SyncPath, StateRecord>> list = new java.util.ArrayList<>();
+        private boolean ordered = true;
+
+        void add(StateRecord r) {
+            if (!list.isEmpty()) {
+                int c = list.get(list.size() - 1).getKey().compareTo(r.path());
+                ordered &= c < 0;
+            }
+            list.add(new java.util.AbstractMap.SimpleImmutableEntry<>(r.path(), r));
+        }
+
+        NavigableMap<SyncPath, StateRecord> toTreeMap() {
+            if (ordered) {
+                return new TreeMap<>(this); // TreeMap(SortedMap) builds from the sorted run, comparing nothing
+            }
+            TreeMap<SyncPath, StateRecord> t = new TreeMap<>();
+            for (Map.Entry<SyncPath, StateRecord> e : list) {
+                t.put(e.getKey(), e.getValue());
+            }
+            return t;
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<SyncPath, StateRecord>> entrySet() {
+            return new java.util.AbstractSet<>() {
+                @Override
+                public java.util.Iterator<Map.Entry<SyncPath, StateRecord>> iterator() {
+                    return list.iterator();
+                }
+
+                @Override
+                public int size() {
+                    return list.size();
+                }
+            };
+        }
+
+        @Override
+        public java.util.Comparator<? super SyncPath> comparator() {
+            return null;
+        }
+
+        @Override
+        public java.util.SortedMap<SyncPath, StateRecord> subMap(SyncPath from, SyncPath to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.SortedMap<SyncPath, StateRecord> headMap(SyncPath to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.SortedMap<SyncPath, StateRecord> tailMap(SyncPath from) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SyncPath firstKey() {
+            return list.get(0).getKey();
+        }
+
+        @Override
+        public SyncPath lastKey() {
+            return list.get(list.size() - 1).getKey();
+        }
+    }
+
+    /** A buffered stream for one reader: no lock per byte, unlike {@link BufferedInputStream}. */
+    private static final class UnsyncInput extends InputStream {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int end;
+
+        UnsyncInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (pos == end && !fill()) {
+                return -1;
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos == end && !fill()) {
+                return -1;
+            }
+            int n = Math.min(len, end - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return false;
+            }
+            pos = 0;
+            end = n;
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

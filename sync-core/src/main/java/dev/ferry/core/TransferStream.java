@@ -131,7 +131,8 @@ final class TransferStream extends FilterInputStream {
     }
 
     private long copyLoop(OutputStream out) throws IOException {
-        byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, expected - count + 1))];
+        // Sized to the file where it is small (no 256 KiB array per 1 KiB file), never below one byte.
+        byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, expected < 0 ? COPY_BUFFER : expected - count + 1))];
         long total = 0;
         int n;
         while ((n = read(buffer, 0, buffer.length)) >= 0) {

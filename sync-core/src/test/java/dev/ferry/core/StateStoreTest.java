@@ -106,6 +106,41 @@ class StateStoreTest {
         assertThat(size / 1_000_000.0).isLessThan(64);
     }
 
+    @Test
+    void aLoadedStateIsAFullyWorkingOrderedMap() throws IOException {
+        Path file = tmp.resolve("order.state");
+        StateStore s = StateStore.load(file);
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        // Names whose path order differs from plain string order ('/' sorts first in a path).
+        for (String p : new String[] {"a/b", "a-b", "a/c/d", "a", "b", "a.x/y", "ab"}) {
+            s.put(record(p, p.length(), t));
+        }
+        s.save();
+        StateStore back = StateStore.load(file);
+        assertThat(back.records().keySet()).containsExactlyElementsOf(s.records().keySet());
+        assertThat(back.records().get(SyncPath.of("a/c/d"))).isEqualTo(record("a/c/d", 5, t));
+        back.put(record("a/bb", 4, t));
+        back.remove(SyncPath.of("a-b"));
+        assertThat(back.records().keySet().stream().map(SyncPath::toString))
+                .containsExactly("a", "a/b", "a/bb", "a/c/d", "a.x/y", "ab", "b");
+        assertThat(back.records().headMap(SyncPath.of("a/c"), false)).hasSize(3);
+    }
+
+    @Test
+    void recordsOutOfOrderAreStillLoadedIntoOrder() {
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        StateStore.SortedRecords in = new StateStore.SortedRecords();
+        for (String p : new String[] {"b", "a/z", "a", "c", "b"}) {
+            in.add(record(p, 1, t));
+        }
+        assertThat(in.toTreeMap().keySet().stream().map(SyncPath::toString)).containsExactly("a", "a/z", "b", "c");
+        StateStore.SortedRecords sorted = new StateStore.SortedRecords();
+        for (String p : new String[] {"a", "a/z", "b"}) {
+            sorted.add(record(p, 1, t));
+        }
+        assertThat(sorted.toTreeMap().keySet().stream().map(SyncPath::toString)).containsExactly("a", "a/z", "b");
+    }
+
     @SuppressWarnings("unchecked")
     private static java.util.NavigableMap<SyncPath, StateRecord> fieldRecords(StateStore s) {
         try {
