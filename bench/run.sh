@@ -28,6 +28,7 @@ usage: bench/run.sh [options]
                    Ferry in-process (dev.ferry.cli.Main.run), as an application embedding Ferry does.
                    Its rows exclude JVM start: they are not the ferry command's speed
   --ferry-jar PATH Ferry's jar for --embedded (default: sync-cli/target/ferry.jar in the repo)
+  --crypt          wrap every destination in crypt: (rclone's crypt format, same password), for both tools
   -h, --help       this text
 Examples:
   bench/run.sh                                   # full run against sync-cli/target/ferry.jar
@@ -51,6 +52,7 @@ while [ $# -gt 0 ]; do
     -h|--help) usage; exit 0 ;;
     --quick) pass+=(--quick); shift ;;
     --embedded) embedded=1; pass+=(--embedded); shift ;;
+    --crypt) pass+=(--crypt); shift ;;
     --ferry-jar) [ $# -ge 2 ] || { echo "run.sh: --ferry-jar needs a value" >&2; exit 2; }; ferry_jar=$(abs "$2"); shift 2 ;;
     --runs|--datasets|--timeout|--target)
       [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }

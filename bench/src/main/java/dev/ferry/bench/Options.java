@@ -24,6 +24,7 @@ final class Options {
               --embedded        also time "ferry (embedded)": each sync a request to one long-lived JVM
                                 that runs dev.ferry.cli.Main.run in-process (no JVM start per run)
               --ferry-jar PATH  Ferry's jar for --embedded (default: sync-cli/target/ferry.jar)
+              --crypt           wrap every destination in crypt: (rclone's format), for both tools
             """;
 
     int runs = 3;
@@ -37,6 +38,7 @@ final class Options {
     long timeoutSeconds = 3600;
     String timeBin = "/usr/bin/time";
     boolean embedded;
+    boolean crypt;
     Path ferryJar = Path.of("sync-cli", "target", "ferry.jar");
     boolean help;
 
@@ -49,6 +51,7 @@ final class Options {
                 case "-h", "--help" -> o.help = true;
                 case "--quick" -> o.quick = true;
                 case "--embedded" -> o.embedded = true;
+                case "--crypt" -> o.crypt = true;
                 case "--ferry-jar" -> o.ferryJar = Path.of(value(a, ++i, k));
                 case "--runs" -> {
                     o.runs = parseInt(k, value(a, ++i, k));

@@ -317,12 +317,14 @@ class FerryCliTest {
     }
 
     @Test
-    void backendsListsFile() {
+    void backendsListsFileAndTheCryptWrapper() {
         CliResult r = ferry("backends");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("(?m)^file\\s+\\S");
+        assertThat(r.out()).containsPattern("(?m)^crypt:LOCATION\\s+\\S").containsPattern("(?m)^\\s+password\\s.*\\[secret\\]$");
         CliResult json = ferry("backends", "--json");
-        assertThat(json.out()).contains("\"scheme\":\"file\"");
+        assertThat(json.out()).contains("\"scheme\":\"file\"").contains("\"scheme\":\"crypt\"")
+                .contains("\"wrapper\":true").contains("\"wrapper\":false");
         assertThat(MiniJson.parse(json.out().strip())).isInstanceOf(List.class);
     }
 
