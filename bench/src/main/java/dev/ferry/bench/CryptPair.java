@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,11 +109,7 @@ final class CryptPair implements TargetPair {
     }
 
     private Path secretFile(String name, String content) throws IOException {
-        Path f = work.resolve(name);
-        Files.deleteIfExists(f);
-        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(f, content, StandardCharsets.UTF_8);
-        return f;
+        return Fs.secretFile(work.resolve(name), content);
     }
 
     private static String obscure(String password) throws IOException {
