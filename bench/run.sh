@@ -31,6 +31,7 @@ usage: bench/run.sh [options]
   --scale          cost curves: engine time and heap against 10k..10M entries (synthetic target), plus
                    local (and s3 with --target s3) on disk up to --scale-real-max; against rclone
   --scale-sizes L  --scale-real-max N  --scale-heap SIZE   (see bench/README.md)
+  --crypt          wrap every destination in crypt: (rclone's crypt format, same password), for both tools
   -h, --help       this text
 Examples:
   bench/run.sh                                   # full run against sync-cli/target/ferry.jar
@@ -59,6 +60,7 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
       pass+=("$1" "$2"); shift 2 ;;
     --embedded) embedded=1; pass+=(--embedded); shift ;;
+    --crypt) pass+=(--crypt); shift ;;
     --ferry-jar) [ $# -ge 2 ] || { echo "run.sh: --ferry-jar needs a value" >&2; exit 2; }; ferry_jar=$(abs "$2"); shift 2 ;;
     --runs|--datasets|--timeout|--target)
       [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }

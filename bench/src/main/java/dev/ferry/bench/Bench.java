@@ -28,6 +28,8 @@ final class Bench {
     private final Path dataDir;
     private final Path logDir;
     private Map<String, String> toolEnv = Map.of();
+    /** The pair being run. */
+    private TargetPair pair;
     /** The "ferry (embedded)" server while the pair runs, with {@code --embedded}; else null. */
     private EmbeddedRunner embedded;
     /**
@@ -66,8 +68,9 @@ final class Bench {
         }
         Path rcloneConf = work.resolve("rclone.conf");
         Instant started = Instant.now();
-        try (TargetPair pair = TargetPair.create(o.target, work)) {
+        try (TargetPair pair = TargetPair.create(o.target, work, o.crypt)) {
             pair.start();
+            this.pair = pair;
             toolEnv = pair.toolEnv();
             Files.writeString(rcloneConf, pair.rcloneConfig(), StandardCharsets.UTF_8);
             Tool ferry = Tool.ferry(o.ferry);
@@ -290,12 +293,14 @@ final class Bench {
     private String verify(Scenario sc, String label, Tool t, Path src, Tree srcTree, Destination dst, Tree before,
             Collection<String> contentToCheck, Path logFile) throws IOException {
         Tree after = Tree.scan(dst.view(), sc == Scenario.NOOP);
-        List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, after, Integer.MAX_VALUE));
+        Path plain = pair.plainView(dst);
+        Tree plainTree = plain.equals(dst.view()) ? after : Tree.scan(plain, false);
+        List<String> problems = new ArrayList<>(Tree.mirrorProblems(srcTree, plainTree, Integer.MAX_VALUE));
         if (sc == Scenario.NOOP) {
             problems.addAll(Tree.changes(before, after, Integer.MAX_VALUE));
         }
         if (problems.isEmpty()) {
-            problems.addAll(Tree.contentProblems(src, dst.view(), contentToCheck, Integer.MAX_VALUE));
+            problems.addAll(Tree.contentProblems(src, plain, contentToCheck, Integer.MAX_VALUE));
         }
         return problems.isEmpty() ? null
                 : wrongResult(t.name() + " left a wrong destination in \"" + label + "\" (" + dst.view() + ")", problems, logFile);

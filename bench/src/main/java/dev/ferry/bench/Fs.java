@@ -42,4 +42,13 @@ final class Fs {
             }
         });
     }
+
+    /** Writes {@code content} into a fresh file {@code f} only its owner can read (it holds keys). */
+    static Path secretFile(Path f, String content) throws IOException {
+        Files.deleteIfExists(f);
+        Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, content, java.nio.charset.StandardCharsets.UTF_8);
+        return f;
+    }
 }

@@ -29,6 +29,7 @@ final class Options {
               --scale-real-max N  largest point also run on disk (local, and s3 with --target s3) (default 100000)
               --scale-heap SIZE -Xmx of the engine's JVM (default 8g)
               --engine-cp CP    class path of the engine probe (bench/run.sh sets it)
+              --crypt           wrap every destination in crypt: (rclone's format), for both tools
             """;
 
     int runs = 3;
@@ -42,6 +43,7 @@ final class Options {
     long timeoutSeconds = 3600;
     String timeBin = "/usr/bin/time";
     boolean embedded;
+    boolean crypt;
     Path ferryJar = Path.of("sync-cli", "target", "ferry.jar");
     boolean help;
     boolean scale;
@@ -70,6 +72,7 @@ final class Options {
                 case "--scale-real-max" -> o.scaleRealMax = parseInt(k, value(a, ++i, k));
                 case "--scale-heap" -> o.scaleHeap = value(a, ++i, k);
                 case "--engine-cp" -> o.engineClasspath = value(a, ++i, k);
+                case "--crypt" -> o.crypt = true;
                 case "--ferry-jar" -> o.ferryJar = Path.of(value(a, ++i, k));
                 case "--runs" -> {
                     o.runs = parseInt(k, value(a, ++i, k));

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -87,11 +86,7 @@ final class S3Pair implements TargetPair {
     }
 
     private Path secretFile(String name, String content) throws IOException {
-        Path f = work.resolve(name);
-        Files.deleteIfExists(f);
-        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(f, content, StandardCharsets.UTF_8);
-        return f;
+        return Fs.secretFile(work.resolve(name), content);
     }
 
     @Override

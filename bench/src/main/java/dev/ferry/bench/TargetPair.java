@@ -41,11 +41,25 @@ interface TargetPair extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * A local directory holding the destination's files as the source had them, to verify a run:
+     * the view itself, or a decrypted copy of it ({@link CryptPair}). Not timed.
+     */
+    default Path plainView(Destination d) throws IOException {
+        return d.view();
+    }
+
     /** Whether {@code cp -r} into {@link Destination#view()} is a meaningful throughput reference. */
     boolean hasCpReference();
 
     @Override
     default void close() throws IOException {
+    }
+
+    /** The pair named on the command line, its destinations wrapped in {@code crypt:} with {@code crypt}. */
+    static TargetPair create(String name, Path work, boolean crypt) {
+        TargetPair pair = create(name, work);
+        return crypt ? new CryptPair(pair, work.resolve("dst").resolve("crypt")) : pair;
     }
 
     /** The pair named on the command line. */

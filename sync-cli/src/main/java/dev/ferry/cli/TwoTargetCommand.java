@@ -215,7 +215,9 @@ abstract class TwoTargetCommand implements Callable<Integer>, FilterRule.Holder 
         java.util.Set<dev.ferry.api.HashAlgorithm> common = java.util.EnumSet.noneOf(dev.ferry.api.HashAlgorithm.class);
         common.addAll(s.capabilities().hashes());
         common.retainAll(d.capabilities().hashes());
-        if (!common.isEmpty()) {
+        // A side that verifies content itself (crypt: rclone's cryptcheck) needs no hash in common.
+        if (!common.isEmpty() || s.ability(dev.ferry.api.ContentVerifier.class).isPresent()
+                || d.ability(dev.ferry.api.ContentVerifier.class).isPresent()) {
             return;
         }
         String why = "--checksum: " + s.description() + " (" + hashes(s) + ") and " + d.description() + " ("

@@ -282,6 +282,23 @@ class FerryCliTest {
         assertThat(r.code()).as(r.all()).isZero();
     }
 
+    /** Through crypt:, --checksum compares by encrypting with the stored nonce (no hash in common, no warning). */
+    @Test
+    void checkWithChecksumVerifiesCryptContentByEncryption() throws IOException {
+        env.put("FERRY_PW", "check by encryption");
+        String vault = "crypt:" + dst;
+        assertThat(ferry("copy", src.toString(), vault, "--dst-opt", "password=env:FERRY_PW").code()).isZero();
+        CliResult same = ferry("check", "--checksum", src.toString(), vault, "--dst-opt", "password=env:FERRY_PW");
+        assertThat(same.code()).as(same.all()).isZero();
+        assertThat(same.all()).doesNotContain("no hash in common");
+        write(src.resolve("a.txt"), "ALPHX"); // same size, same time: only the content tells
+        CliResult plain = ferry("check", src.toString(), vault, "--dst-opt", "password=env:FERRY_PW");
+        assertThat(plain.code()).as("by size and time: " + plain.all()).isZero();
+        CliResult diff = ferry("check", "--checksum", src.toString(), vault, "--dst-opt", "password=env:FERRY_PW");
+        assertThat(diff.code()).as(diff.all()).isEqualTo(1);
+        assertThat(diff.out()).contains("differs  a.txt");
+    }
+
     // --- ls and backends -------------------------------------------------------------------
 
     @Test
@@ -317,12 +334,14 @@ class FerryCliTest {
     }
 
     @Test
-    void backendsListsFile() {
+    void backendsListsFileAndTheCryptWrapper() {
         CliResult r = ferry("backends");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("(?m)^file\\s+\\S");
+        assertThat(r.out()).containsPattern("(?m)^crypt:LOCATION\\s+\\S").containsPattern("(?m)^\\s+password\\s.*\\[secret\\]$");
         CliResult json = ferry("backends", "--json");
-        assertThat(json.out()).contains("\"scheme\":\"file\"");
+        assertThat(json.out()).contains("\"scheme\":\"file\"").contains("\"scheme\":\"crypt\"")
+                .contains("\"wrapper\":true").contains("\"wrapper\":false");
         assertThat(MiniJson.parse(json.out().strip())).isInstanceOf(List.class);
     }
 

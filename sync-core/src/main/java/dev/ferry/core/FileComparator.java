@@ -3,6 +3,7 @@ package dev.ferry.core;
 import dev.ferry.api.Capabilities;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
+import dev.ferry.api.ContentVerifier;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ModTimeSetter;
 import dev.ferry.api.SyncTarget;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,6 +29,8 @@ final class FileComparator {
     private final boolean timesUsable;
     private final Optional<HashAlgorithm> commonHash;
     private final boolean canTouch;
+    /** Which side verifies (true: the destination) and how, when no hash is in common. */
+    private final Optional<Map.Entry<Boolean, ContentVerifier>> verifier;
 
     FileComparator(SyncTarget source, SyncTarget destination, SyncOptions options) {
         this.source = source;
@@ -43,7 +47,9 @@ final class FileComparator {
         // Enum order is the preference: MD5 is what most servers store.
         this.commonHash = common.stream().findFirst();
         CompareMode m = options.compare();
-        if (m == CompareMode.CHECKSUM && commonHash.isEmpty()) {
+        // Without a hash in common, a side that can verify content itself (crypt) still compares by content.
+        this.verifier = commonHash.isPresent() ? Optional.empty() : verifierOf(source, destination);
+        if (m == CompareMode.CHECKSUM && commonHash.isEmpty() && verifier.isEmpty()) {
             m = CompareMode.SIZE_AND_MODTIME;
         }
         this.mode = m;
@@ -58,7 +64,8 @@ final class FileComparator {
     /** What the run compares by after fallbacks, for messages. */
     String describe() {
         return switch (mode) {
-            case CHECKSUM -> "size and " + commonHash.orElseThrow() + " hash";
+            case CHECKSUM -> commonHash.map(h -> "size and " + h + " hash")
+                    .orElse("size and content (verified by " + (verifier.orElseThrow().getKey() ? "destination" : "source") + ")");
             case SIZE_ONLY -> "size only";
             case SIZE_AND_MODTIME -> timesUsable ? "size and modification time (window " + window + ")"
                     : "size" + commonHash.map(h -> " and " + h + " hash where listed").orElse("")
@@ -78,6 +85,9 @@ final class FileComparator {
             case SIZE_ONLY:
                 return Verdict.EQUAL;
             case CHECKSUM:
+                if (verifier.isPresent()) {
+                    return verified(src, dst) ? Verdict.EQUAL : Verdict.COPY_HASH;
+                }
                 return hashesEqual(src, dst, true).orElse(true) ? Verdict.EQUAL : Verdict.COPY_HASH;
             default:
                 break;
@@ -137,6 +147,25 @@ final class FileComparator {
                     return true;
                 }
             }
+        }
+    }
+
+    private static Optional<Map.Entry<Boolean, ContentVerifier>> verifierOf(SyncTarget source,
+            SyncTarget destination) {
+        Optional<ContentVerifier> d = destination.ability(ContentVerifier.class);
+        if (d.isPresent()) {
+            return Optional.of(Map.entry(true, d.get()));
+        }
+        return source.ability(ContentVerifier.class).map(v -> Map.entry(false, v));
+    }
+
+    /** The verifying side checks its file against the other side's content. */
+    private boolean verified(Entry src, Entry dst) throws IOException {
+        boolean onDestination = verifier.orElseThrow().getKey();
+        SyncTarget other = onDestination ? source : destination;
+        Entry plain = onDestination ? src : dst;
+        try (InputStream in = other.open(plain.path(), 0)) {
+            return verifier.get().getValue().holds(onDestination ? dst : src, in);
         }
     }
 

@@ -66,7 +66,7 @@ final class CryptReads {
     }
 
     /** Reads and checks the header; closes {@code in} when asked to, or when it fails. */
-    private static Nonce header(SyncPath path, InputStream in, boolean close) throws IOException {
+    static Nonce header(SyncPath path, InputStream in, boolean close) throws IOException {
         try {
             byte[] header = in.readNBytes(ContentFormat.HEADER_SIZE);
             if (header.length < ContentFormat.HEADER_SIZE) {

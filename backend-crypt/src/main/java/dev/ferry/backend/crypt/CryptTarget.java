@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.ContentVerifier;
 import dev.ferry.api.DescribedReader;
 import dev.ferry.api.Entry;
 import dev.ferry.api.ListingSink;
@@ -25,7 +26,8 @@ import java.util.Set;
  * hash is claimed (the store only knows hashes of ciphertext). A stored file that does not
  * decrypt fails its read with a {@link DecryptionException} naming it, and no plaintext of a
  * chunk that failed authentication is handed out. Abilities follow the wrapped target's:
- * resumable writes, store-side copies and moves, setting times, described reads.
+ * resumable writes, store-side copies and moves, setting times, described reads; and
+ * {@link ContentVerifier}, rclone's {@code cryptcheck}.
  */
 public final class CryptTarget implements SyncTarget {
 
@@ -35,6 +37,7 @@ public final class CryptTarget implements SyncTarget {
     private final CryptWrites writes;
     private final CryptStoreOps storeOps;
     private final Capabilities capabilities;
+    private final CryptVerifier verifier;
 
     private CryptTarget(Vault vault) {
         this.vault = vault;
@@ -42,6 +45,7 @@ public final class CryptTarget implements SyncTarget {
         this.reads = new CryptReads(vault);
         this.writes = new CryptWrites(vault);
         this.storeOps = new CryptStoreOps(vault);
+        this.verifier = new CryptVerifier(vault);
         Capabilities c = vault.inner.capabilities();
         boolean caseSafe = vault.names.mode() == NameCipher.Mode.STANDARD && vault.names.encoding() == NameEncoding.BASE32;
         this.capabilities = Capabilities.builder()
@@ -143,6 +147,8 @@ public final class CryptTarget implements SyncTarget {
             view = vault.inner.ability(ServerSideMove.class).map(storeOps::moves).orElse(null);
         } else if (type == ModTimeSetter.class) {
             view = vault.inner.ability(ModTimeSetter.class).map(storeOps::times).orElse(null);
+        } else if (type == ContentVerifier.class) {
+            view = verifier;
         } else if (type == DescribedReader.class) {
             view = vault.inner.ability(DescribedReader.class)
                     .map(r -> (DescribedReader) (p, offset) -> reads.openDescribed(r, p, offset)).orElse(null);

@@ -2,7 +2,6 @@ package dev.ferry.backend.crypt;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Objects;
 
 /**
  * Chunks of rclone's crypt format in (the header already read), plaintext out. Every chunk is
@@ -10,19 +9,13 @@ import java.util.Objects;
  * chunk fails with a {@link DecryptionException} naming the file and no unauthenticated
  * plaintext. One chunk in memory at a time. Closes its source.
  */
-final class DecryptingStream extends InputStream {
+final class DecryptingStream extends ChunkStream {
 
-    private final InputStream ciphertext;
     private final SecretBox box;
     private final Nonce nonce;
     private final String name;
-    private final byte[] in = new byte[ContentFormat.CHUNK_SIZE];
-    private final byte[] out = new byte[ContentFormat.CHUNK_DATA];
     private long chunk;
     private int discard;
-    private int pos;
-    private int limit;
-    private boolean eof;
 
     /**
      * @param ciphertext the stored file from the start of chunk {@code firstChunk}
@@ -33,7 +26,7 @@ final class DecryptingStream extends InputStream {
      */
     DecryptingStream(InputStream ciphertext, byte[] dataKey, Nonce fileNonce, long firstChunk, int discard,
             String name) {
-        this.ciphertext = Objects.requireNonNull(ciphertext);
+        super(ciphertext, ContentFormat.CHUNK_SIZE, ContentFormat.CHUNK_DATA);
         this.box = new SecretBox(dataKey);
         this.nonce = fileNonce.copy();
         this.nonce.add(firstChunk);
@@ -43,52 +36,16 @@ final class DecryptingStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (len == 0) {
-            return 0;
-        }
-        while (pos == limit) {
-            if (!fill()) {
-                return -1;
-            }
-        }
-        int n = Math.min(len, limit - pos);
-        System.arraycopy(out, pos, b, off, n);
-        pos += n;
-        return n;
-    }
-
-    @Override
-    public int available() {
-        return limit - pos;
-    }
-
-    @Override
     public void close() throws IOException {
-        ciphertext.close();
+        source.close();
     }
 
-    private boolean fill() throws IOException {
+    @Override
+    protected boolean fill() throws IOException {
         if (eof) {
             return false;
         }
-        int n = 0;
-        while (n < in.length) {
-            int r = ciphertext.read(in, n, in.length - n);
-            if (r < 0) {
-                eof = true;
-                break;
-            }
-            n += r;
-        }
+        int n = readChunk();
         if (n == 0) {
             return false; // the end, or an offset at or past it
         }

@@ -22,13 +22,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * S3Proxy started in-process for the tests of this module: one filesystem-backed and one
  * transient (in-memory) instance per JVM, each on a random 127.0.0.1 port with AWS V2/V4
- * authentication on. Stopped by a shutdown hook.
+ * authentication on. Stopped by a shutdown hook. Public for other modules' tests (backend-crypt
+ * runs {@code crypt:} over it), through this module's test jar.
  */
-final class S3ProxyServer {
+public final class S3ProxyServer {
 
-    static final String ACCESS_KEY = "ferry-test-access";
-    static final String SECRET_KEY = "ferry-test-secret-do-not-log";
-    static final String BUCKET = "ferry";
+    public static final String ACCESS_KEY = "ferry-test-access";
+    public static final String SECRET_KEY = "ferry-test-secret-do-not-log";
+    public static final String BUCKET = "ferry";
 
     private static S3ProxyServer filesystem;
     private static S3ProxyServer transientStore;
@@ -77,7 +78,7 @@ final class S3ProxyServer {
     }
 
     /** The filesystem-backed server (directory keys, xattr metadata: the quirks users meet). */
-    static synchronized S3ProxyServer get() {
+    public static synchronized S3ProxyServer get() {
         if (filesystem == null) {
             filesystem = start("filesystem");
         }
@@ -85,7 +86,7 @@ final class S3ProxyServer {
     }
 
     /** The in-memory server: fast for large flat listings. */
-    static synchronized S3ProxyServer inMemory() {
+    public static synchronized S3ProxyServer inMemory() {
         if (transientStore == null) {
             transientStore = start("transient");
         }
@@ -100,7 +101,7 @@ final class S3ProxyServer {
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
@@ -113,7 +114,7 @@ final class S3ProxyServer {
         }
     }
 
-    Map<String, String> credentials() {
+    public Map<String, String> credentials() {
         Map<String, String> m = new HashMap<>();
         m.put("endpoint", endpoint.toString());
         m.put("accessKey", ACCESS_KEY);
@@ -123,7 +124,7 @@ final class S3ProxyServer {
     }
 
     /** A fresh, unused prefix in the test bucket. */
-    static String freshPrefix(String label) {
+    public static String freshPrefix(String label) {
         return label + "-" + PREFIXES.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
     }
 
@@ -135,7 +136,7 @@ final class S3ProxyServer {
     }
 
     /** A client for looking behind a target's back. */
-    S3Client client() {
+    public S3Client client() {
         return S3Target.buildClient(baseOptions());
     }
 
