@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,8 +28,10 @@ final class FileComparator {
     private final boolean timesUsable;
     private final Optional<HashAlgorithm> commonHash;
     private final boolean canTouch;
-    /** Which side verifies (true: the destination) and how, when no hash is in common. */
-    private final Optional<Map.Entry<Boolean, ContentVerifier>> verifier;
+    /** Which side verifies content, and how, when no hash is in common. */
+    private final Optional<Verifier> verifier;
+
+    private record Verifier(boolean onDestination, ContentVerifier check) {}
 
     FileComparator(SyncTarget source, SyncTarget destination, SyncOptions options) {
         this.source = source;
@@ -65,7 +66,7 @@ final class FileComparator {
     String describe() {
         return switch (mode) {
             case CHECKSUM -> commonHash.map(h -> "size and " + h + " hash")
-                    .orElse("size and content (verified by " + (verifier.orElseThrow().getKey() ? "destination" : "source") + ")");
+                    .orElse("size and content (verified by " + (verifier.orElseThrow().onDestination() ? "destination" : "source") + ")");
             case SIZE_ONLY -> "size only";
             case SIZE_AND_MODTIME -> timesUsable ? "size and modification time (window " + window + ")"
                     : "size" + commonHash.map(h -> " and " + h + " hash where listed").orElse("")
@@ -150,22 +151,21 @@ final class FileComparator {
         }
     }
 
-    private static Optional<Map.Entry<Boolean, ContentVerifier>> verifierOf(SyncTarget source,
-            SyncTarget destination) {
+    private static Optional<Verifier> verifierOf(SyncTarget source, SyncTarget destination) {
         Optional<ContentVerifier> d = destination.ability(ContentVerifier.class);
         if (d.isPresent()) {
-            return Optional.of(Map.entry(true, d.get()));
+            return Optional.of(new Verifier(true, d.get()));
         }
-        return source.ability(ContentVerifier.class).map(v -> Map.entry(false, v));
+        return source.ability(ContentVerifier.class).map(v -> new Verifier(false, v));
     }
 
     /** The verifying side checks its file against the other side's content. */
     private boolean verified(Entry src, Entry dst) throws IOException {
-        boolean onDestination = verifier.orElseThrow().getKey();
+        boolean onDestination = verifier.orElseThrow().onDestination();
         SyncTarget other = onDestination ? source : destination;
         Entry plain = onDestination ? src : dst;
         try (InputStream in = other.open(plain.path(), 0)) {
-            return verifier.get().getValue().holds(onDestination ? dst : src, in);
+            return verifier.get().check().holds(onDestination ? dst : src, in);
         }
     }
 
