@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Issue 19's crash matrix between a local folder and FTP (Apache FtpServer, plain; the killed
  * child reaches it over loopback): a mirror and a two-way run killed with SIGKILL as action k
- * starts, then run again; sampled points ({@code -Dferry.crash.points=all} tries every index up
- * to 30). Afterwards the server holds no temporary file: the rerun swept what the kill left.
+ * starts, then run again. Three points per matrix in CI (the first, the last and one seeded
+ * pick; {@code -Dferry.crash.seed=N} picks another, {@code -Dferry.crash.points=all} tries every
+ * index up to 30). Afterwards the server holds no temporary file: the rerun swept what the kill left.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FtpCrashMatrixTest {
@@ -33,7 +34,7 @@ class FtpCrashMatrixTest {
         String dir = "crash-" + mode + "-" + System.nanoTime();
         CrashMatrix.Result r = CrashMatrix.run(work, mode, k -> new Location(
                 "ftp://" + server.options().get("user") + "@127.0.0.1:" + server.port() + "/" + dir + "/k" + (k + 1),
-                server.options()));
+                server.options()), 3);
         System.out.println("[reliability] " + r.summary("ftp (Apache FtpServer)"));
         assertThat(r.killedAt()).isNotEmpty();
         try (Stream<Path> s = Files.walk(server.root().resolve(dir))) {
