@@ -398,7 +398,7 @@ final class Executor {
             in = new TransferStream(raw, path.toString(), src.size() - offset, Set.of(), limiter, n -> {
                 sent.addAndGet(n);
                 listener.transferred(c, n);
-            });
+            }, () -> stillAsListed(from, src));
             w.append(in);
         } catch (IOException | RuntimeException e) {
             listener.transferred(c, -sent.get());
@@ -515,10 +515,11 @@ final class Executor {
         Entry written;
         TransferStream in;
         try (InputStream raw = described != null ? described.content() : from.open(path, 0)) {
+            Entry read = src;
             in = new TransferStream(raw, path.toString(), src.size(), algs, limiter, n -> {
                 sent.addAndGet(n);
                 listener.transferred(c, n);
-            });
+            }, () -> stillAsListed(from, read));
             written = Appends.write(to, src, in, hints);
         } catch (IOException | RuntimeException e) {
             // Progress already reported for this attempt is taken back so totals stay true.
@@ -545,6 +546,25 @@ final class Executor {
         filesCopied.incrementAndGet();
         bytesCopied.addAndGet(in.count());
         return written;
+    }
+
+    /**
+     * Whether the source file is still the size, time and version {@code src} says: after a read
+     * that ended early, this tells a lost connection (retry) from a changed file (leave it).
+     */
+    private static boolean stillAsListed(SyncTarget from, Entry src) throws IOException {
+        Optional<Entry> now = from.stat(src.path());
+        if (now.isEmpty() || !now.get().isFile() || now.get().size() != src.size()) {
+            return false;
+        }
+        Entry e = now.get();
+        // A listing may hold a coarser time than a stat (an FTP LIST's minute against MDTM's second).
+        Duration grain = src.modTimePrecision().compareTo(e.modTimePrecision()) > 0 ? src.modTimePrecision()
+                : e.modTimePrecision();
+        boolean sameTime = src.modTime().isEmpty() || e.modTime().isEmpty()
+                || Duration.between(src.modTime().get(), e.modTime().get()).abs().compareTo(grain) <= 0;
+        boolean sameVersion = src.version().isEmpty() || e.version().isEmpty() || src.version().equals(e.version());
+        return sameTime && sameVersion;
     }
 
     /**

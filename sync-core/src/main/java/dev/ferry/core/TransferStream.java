@@ -2,6 +2,7 @@ package dev.ferry.core;
 
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.PermanentSyncException;
+import dev.ferry.api.TransientSyncException;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.FilterInputStream;
@@ -20,6 +21,12 @@ import java.util.function.LongConsumer;
  * computes hashes on the fly for verification, and fails the transfer if the source delivers
  * more or fewer bytes than it listed (it changed while being read), so the destination's write
  * is aborted and nothing half-right becomes visible.
+ *
+ * <p>A read that ends early is not always a change: over FTP a cut data connection looks like a
+ * clean end of file. So a short read asks the source again ({@link SourceCheck}); if the file is
+ * still as listed, the short read is a lost connection and the copy is retried (a resumable
+ * write continues from what arrived), else the source changed and the copy is left to the next
+ * run.
  */
 final class TransferStream extends FilterInputStream {
 
@@ -39,11 +46,27 @@ final class TransferStream extends FilterInputStream {
     private final RateLimiter limiter;
     private final LongConsumer progress;
     private final Map<HashAlgorithm, MessageDigest> digests = new EnumMap<>(HashAlgorithm.class);
+    private final SourceCheck check;
     private long count;
+
+    /** Asks the source, after a short read, whether the file is still as the plan listed it. */
+    @FunctionalInterface
+    interface SourceCheck {
+        /** No way to ask: a short read counts as a change. */
+        SourceCheck NONE = () -> false;
+
+        boolean unchanged() throws IOException;
+    }
 
     TransferStream(InputStream in, String path, long expected, Set<HashAlgorithm> hashes, RateLimiter limiter,
             LongConsumer progress) {
+        this(in, path, expected, hashes, limiter, progress, SourceCheck.NONE);
+    }
+
+    TransferStream(InputStream in, String path, long expected, Set<HashAlgorithm> hashes, RateLimiter limiter,
+            LongConsumer progress, SourceCheck check) {
         super(in);
+        this.check = check;
         this.path = path;
         this.expected = expected;
         this.limiter = limiter;
@@ -73,8 +96,7 @@ final class TransferStream extends FilterInputStream {
         int n = super.read(b, off, len);
         if (n < 0) {
             if (count != expected) {
-                throw new SourceChangedException(path + ": the source changed while being copied (listed "
-                        + expected + " bytes, read " + count + "); the next run will pick it up");
+                throw shortRead();
             }
             return -1;
         }
@@ -120,8 +142,7 @@ final class TransferStream extends FilterInputStream {
         }
         from.position(start + count);
         if (count != expected) {
-            throw new SourceChangedException(path + ": the source changed while being copied (listed "
-                    + expected + " bytes, read " + count + "); the next run will pick it up");
+            throw shortRead();
         }
         if (fis.read() >= 0) {
             throw new SourceChangedException(path + ": the source grew while being copied (listed " + expected
@@ -140,6 +161,16 @@ final class TransferStream extends FilterInputStream {
             total += n;
         }
         return total;
+    }
+
+    /** The error for a read that ended before the listed size: a lost connection or a changed source. */
+    private IOException shortRead() throws IOException {
+        if (check.unchanged()) {
+            return new TransientSyncException(path + ": the read ended after " + count + " of " + expected
+                    + " bytes but the source is unchanged (a lost connection); retrying");
+        }
+        return new SourceChangedException(path + ": the source changed while being copied (listed "
+                + expected + " bytes, read " + count + "); the next run will pick it up");
     }
 
     @Override

@@ -350,16 +350,38 @@ class SyncEngineTest {
     @Test
     void sourceChangingDuringCopyLeavesNothingHalfWritten() throws IOException {
         src.file("growing.log", "0123456789", T1);
-        MemoryTarget lying = new MemoryTarget("lying") {
+        MemoryTarget changing = new MemoryTarget("changing") {
             @Override
             public InputStream open(SyncPath path, long offset) {
+                // Rewritten, shorter, between the listing and the read: a stat now says so too.
+                file("growing.log", "0123", T2);
                 return new java.io.ByteArrayInputStream("0123".getBytes());
             }
         };
-        lying.nodes.putAll(src.nodes);
-        SyncReport r = Sync.between(lying, dst, opts(SyncMode.COPY).build()).run();
+        changing.nodes.putAll(src.nodes);
+        SyncReport r = Sync.between(changing, dst, opts(SyncMode.COPY).build()).run();
         assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.message()).contains("changed while"));
+        assertThat(r.retries()).as("a changed source is left to the next run").isZero();
         assertThat(dst.content("growing.log")).isNull();
+    }
+
+    @Test
+    void aReadCutShortOfAnUnchangedSourceIsRetried() throws IOException {
+        src.file("cut.bin", "0123456789", T1);
+        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        MemoryTarget cutOnce = new MemoryTarget("cut") {
+            @Override
+            public InputStream open(SyncPath path, long offset) throws IOException {
+                // The first read ends early like a cut FTP data connection; the file is unchanged.
+                return opens.getAndIncrement() == 0 ? new java.io.ByteArrayInputStream("0123".getBytes())
+                        : super.open(path, offset);
+            }
+        };
+        cutOnce.nodes.putAll(src.nodes);
+        SyncReport r = Sync.between(cutOnce, dst, opts(SyncMode.COPY).build()).run();
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.retries()).isEqualTo(1);
+        assertThat(dst.content("cut.bin")).isEqualTo("0123456789");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.HashAlgorithm;
+import dev.ferry.api.TransientSyncException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
@@ -58,6 +59,21 @@ class TransferStreamTest {
                 Set.of(HashAlgorithm.MD5), null, n -> {})) {
             t.transferTo(new ByteArrayOutputStream());
             assertThat(t.hashes()).containsEntry(HashAlgorithm.MD5, "5d41402abc4b2a76b9719d911017c592");
+        }
+    }
+
+    @Test
+    void aShortReadOfAnUnchangedSourceIsALostConnectionAndRetried() throws Exception {
+        // Over FTP a cut data connection ends like a clean end of file: 3 bytes of the 5 listed.
+        try (TransferStream t = new TransferStream(new ByteArrayInputStream(new byte[3]), "x", 5, Set.of(), null,
+                n -> {}, () -> true)) {
+            assertThatThrownBy(() -> t.transferTo(new ByteArrayOutputStream()))
+                    .isInstanceOf(TransientSyncException.class).hasMessageContaining("3 of 5 bytes");
+        }
+        try (TransferStream t = new TransferStream(new ByteArrayInputStream(new byte[3]), "x", 5, Set.of(), null,
+                n -> {}, () -> false)) {
+            assertThatThrownBy(() -> t.transferTo(new ByteArrayOutputStream()))
+                    .isInstanceOf(TransferStream.SourceChangedException.class);
         }
     }
 }

@@ -25,11 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * policy's 40 attempts (FTP resumes by the byte, with REST and APPE). Afterwards the server's
  * directory holds no temporary file.
  *
- * <p>Known gap, left open (issue 19): a RETR whose data connection is cut ends early like a
- * clean end of file, and the engine reports "the source changed while being copied" instead of
- * retrying; nothing wrong is published and the next run copies the file, but the run fails. So
- * the download half here meets stalls, trickles and refusals only; the upload half meets cuts
- * and resets too.
+ * <p>Both halves meet cuts and resets. A RETR whose data connection is cut ends early like a
+ * clean end of file; the engine then asks the server again (a stat) and, the file being as
+ * listed, retries the copy (the local side resumes its partial file) instead of reporting a
+ * changed source. The download's retries therefore count cuts too.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FtpFaultScenarioTest {
@@ -47,10 +46,11 @@ class FtpFaultScenarioTest {
             o.put("timeout", "10s");
             String at = "ftp://" + o.get("user") + "@127.0.0.1:" + proxy.port() + "/" + dir;
             FaultScenario.Result r = FaultScenario.run(work, FaultScenario.Shape.STANDARD, proxy,
-                    () -> SyncTargets.load().open(at, o), SyncOptions.builder(), false);
+                    () -> SyncTargets.load().open(at, o), SyncOptions.builder());
             System.out.println("[reliability] " + r.summary("ftp (Apache FtpServer)"));
             assertThat(r.faults().destructive()).as("connection-ending faults injected").isGreaterThan(10);
             assertThat(r.retries()).as("retries the report counted").isPositive();
+            assertThat(r.download().retries()).as("the download's retries (cut data connections)").isPositive();
         }
         try (Stream<Path> s = Files.walk(server.root().resolve(dir))) {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))

@@ -106,11 +106,15 @@ final class Remote {
     }
 
     /** Deletes a file, ignoring one already gone and any failure (a temporary file's cleanup). */
-    static void removeQuietly(SftpClient sftp, String path) {
+    /** Removes {@code path}; false if that failed for another reason than its being gone already. */
+    static boolean removeQuietly(SftpClient sftp, String path) {
         try {
             sftp.remove(path);
-        } catch (IOException | RuntimeException e) {
-            // already gone, or the connection is; a later listing sweeps it
+            return true;
+        } catch (IOException e) {
+            return SftpErrors.notFound(e); // else the connection is gone; a later listing sweeps it
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -48,11 +48,26 @@ final class SftpWrites {
             send(sftp, w, 0, new ExactSizeInputStream(content, hints.size(), w.action), true);
             return publisher.publish(sftp, w, hints.size() >= 0 ? hints.size() : sftp.stat(w.temp).getSize());
         } catch (IOException e) {
-            Remote.removeQuietly(sftp, w.temp);
+            discard(sftp, w.temp);
             throw SftpErrors.io(e, w.action);
         } catch (RuntimeException e) {
-            Remote.removeQuietly(sftp, w.temp);
+            discard(sftp, w.temp);
             throw e;
+        }
+    }
+
+    /**
+     * Removes a failed write's temporary file; when the write failed because the connection did,
+     * on a fresh one, so a cut upload leaves nothing behind (else a later listing sweeps it).
+     */
+    private void discard(SftpClient used, String temp) {
+        if (Remote.removeQuietly(used, temp)) {
+            return;
+        }
+        try {
+            Remote.removeQuietly(remote.sessions.sftp(), temp);
+        } catch (IOException e) {
+            // no connection at all: a later listing sweeps it
         }
     }
 

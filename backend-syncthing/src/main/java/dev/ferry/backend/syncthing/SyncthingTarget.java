@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * on, so peers fetch while Ferry still writes. Syncthing's own files ({@code .stfolder},
  * {@code .stignore}, {@code .stversions}, {@code .syncthing.*.tmp}) are never listed nor touched.
  * Thread-safe.
+ *
+ * <p>A run killed between writing a file and the scan that follows leaves a file the node does not
+ * know (with the watcher off, until its next full rescan, by default an hour): the next run finds
+ * the file already right and does not write it again, and may change nothing on this side at all.
+ * So {@link #close()} also asks for one scan of the whole target (the node walks it and re-hashes
+ * only what changed since its last scan).
  */
 public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
 
@@ -45,6 +51,8 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
     /** Times are kept to the microsecond (what the JDK sets on Linux; Syncthing keeps nanoseconds). */
     static final Duration PRECISION = Duration.ofNanos(1000);
     private static final int SUBS_PER_SCAN = 100;
+    /** Attempts of the scan at close (see {@link #flushPatiently()}). */
+    private static final int CLOSE_FLUSH_ATTEMPTS = 5;
     /**
      * How often changes are scanned while a run goes on: peers start fetching while Ferry still
      * writes, instead of after the last file.
@@ -284,7 +292,7 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
                 Thread.currentThread().interrupt();
             }
         }
-        flush();
+        flushPatiently();
         int conflicts = files.conflictCopies().size();
         if (conflicts > 0) {
             LOG.info("{}: {} Syncthing conflict copies listed", description, conflicts);
@@ -295,6 +303,37 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
                 throw new PeersIncompleteException(report, peerTimeout);
             }
             LOG.info("{}: every peer has everything ({})", description, report.describe());
+        }
+    }
+
+    /**
+     * The last flush and the scan of the whole target, at close: nothing retries them but this (the engine's retries end with the
+     * run's actions), so a lost connection to the node is tried again a few times, with a short
+     * wait, before the run is failed for it. The changed paths stay pending until a scan succeeds.
+     */
+    private void flushPatiently() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                flush();
+                // Also what a killed earlier run wrote and never got scanned (see the class comment).
+                if (base.isRoot()) {
+                    node.scan(folderId);
+                } else {
+                    node.scan(folderId, List.of(base.toString()));
+                }
+                return;
+            } catch (TransientSyncException e) {
+                if (attempt == CLOSE_FLUSH_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("{}: scan at close failed (attempt {}): {}", description, attempt, e.getMessage());
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -43,7 +43,9 @@ import java.util.function.IntFunction;
  *
  * <p>Which points: every action index below {@code min(actions, 30)} when the system property
  * {@code ferry.crash.points} is {@code all}; otherwise a seeded sample of that many points (the
- * first and last always in), default 6, so CI stays fast.
+ * first and last always in), default 6, so CI stays fast. The seed is {@code ferry.crash.seed}
+ * (default 19): a CI run that passes another one (the day, the build number) tries another
+ * subset, and the summary line names the points so a failure can be replayed.
  */
 public final class CrashMatrix {
 
@@ -53,7 +55,8 @@ public final class CrashMatrix {
     public record Result(SyncMode mode, int actions, List<Integer> killedAt) {
         /** One line for logs and the reliability table. */
         public String summary(String backend) {
-            return backend + " " + mode + ": " + actions + " actions, killed at " + killedAt + ", all converged";
+            return backend + " " + mode + ": " + actions + " actions, killed at " + killedAt + " (seed "
+                    + Long.getLong("ferry.crash.seed", 19) + "), all converged";
         }
     }
 
@@ -61,6 +64,15 @@ public final class CrashMatrix {
 
     /** Runs the matrix for one mode; {@code sideB} gives a fresh, empty location for each run it needs. */
     public static Result run(Path work, SyncMode mode, IntFunction<Location> sideB) throws Exception {
+        return run(work, mode, sideB, 6);
+    }
+
+    /**
+     * As {@link #run(Path, SyncMode, IntFunction)}, sampling {@code points} kill points unless
+     * {@code ferry.crash.points} says otherwise: a slow backend (a child JVM that must log in to
+     * a server) keeps its CI time down with fewer points per run and a seed that changes.
+     */
+    public static Result run(Path work, SyncMode mode, IntFunction<Location> sideB, int points) throws Exception {
         // The uninterrupted run: what every killed-and-rerun pair must end with.
         Path controlDir = work.resolve("control");
         Location controlB = sideB.apply(-1);
@@ -77,8 +89,8 @@ public final class CrashMatrix {
         }
         Map<String, String> wantA = snapshot(local(controlDir));
         Map<String, String> wantB = snapshot(controlB);
-        List<Integer> points = points(actions.get());
-        for (int k : points) {
+        List<Integer> killAt = points(actions.get(), points);
+        for (int k : killAt) {
             Path dir = work.resolve("kill-" + k);
             Location b = sideB.apply(k);
             prepare(dir, b, mode);
@@ -112,12 +124,12 @@ public final class CrashMatrix {
                         .as("temporary files left in side A after a kill at " + k).isEmpty();
             }
         }
-        return new Result(mode, actions.get(), points);
+        return new Result(mode, actions.get(), killAt);
     }
 
-    static List<Integer> points(int actions) {
+    static List<Integer> points(int actions, int sample) {
         int n = Math.min(actions, 30);
-        String prop = System.getProperty("ferry.crash.points", "6");
+        String prop = System.getProperty("ferry.crash.points", Integer.toString(sample));
         if (prop.equals("all") || n <= Integer.parseInt(prop)) {
             List<Integer> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -126,7 +138,7 @@ public final class CrashMatrix {
             return all;
         }
         TreeSet<Integer> pick = new TreeSet<>(List.of(0, n - 1));
-        SplittableRandom r = new SplittableRandom(19);
+        SplittableRandom r = new SplittableRandom(Long.getLong("ferry.crash.seed", 19));
         while (pick.size() < Integer.parseInt(prop)) {
             pick.add(r.nextInt(n));
         }
