@@ -3,6 +3,7 @@ package dev.ferry.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
 class SyncPathFuzzTest {
 
     @FuzzTest(maxDuration = "5s")
-    void parse(String input) {
+    void parse(@NotNull String input) {
         SyncPath p;
         try {
             p = SyncPath.of(input);
