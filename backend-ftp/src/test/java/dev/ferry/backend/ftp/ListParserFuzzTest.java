@@ -18,8 +18,8 @@ import org.apache.commons.net.ftp.parser.UnixFTPEntryParser;
  * Fuzzes what an FTP server's listing feeds the backend: LIST lines ({@link ListParser}, with
  * its hand-written fast path checked against Commons Net's parser on every input it accepts)
  * and MLSD lines (Commons Net's MLSx parser, then the {@code unix.mode} and time-val readers).
- * Contract: no exception at all (a line in no known format is recorded as unparsed, never
- * thrown), a parsed entry has a name, and a time-val that parses prints back as itself.
+ * Contract: no exception (a LIST line in no known format is recorded as unparsed, never thrown;
+ * MLSD's one known Commons Net failure is mapped by FtpListing), a parsed entry has a name, and a time-val that parses prints back as itself.
  */
 class ListParserFuzzTest {
 
@@ -52,7 +52,15 @@ class ListParserFuzzTest {
 
     @FuzzTest(maxDuration = "5s")
     void mlsd(@NotNull String line) {
-        FTPFile f = MLSxEntryParser.parseEntry(line);
+        FTPFile f;
+        try {
+            f = MLSxEntryParser.parseEntry(line);
+        } catch (IndexOutOfBoundsException e) {
+            // Commons Net 3.11.1 on a unix.mode fact shorter than 3 characters (the corpus keeps
+            // one): FtpListing turns it into a PermanentSyncException naming the listing.
+            assertThat(line.toLowerCase(java.util.Locale.ROOT)).contains("unix.mode=");
+            return;
+        }
         if (f != null) {
             assertThat(f.getName()).isNotNull();
             ListParser.mode(f).ifPresent(m -> assertThat(m).isBetween(0, 07777));

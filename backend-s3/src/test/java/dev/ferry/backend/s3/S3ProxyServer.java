@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class S3ProxyServer {
 
-    static final String ACCESS_KEY = "ferry-test-access";
-    static final String SECRET_KEY = "ferry-test-secret-do-not-log";
+    static final String ACCESS_KEY = dev.ferry.testkit.TestSecrets.S3_ACCESS_KEY;
+    static final String SECRET_KEY = dev.ferry.testkit.TestSecrets.S3_SECRET_KEY;
     static final String BUCKET = "ferry";
 
     private static S3ProxyServer filesystem;
