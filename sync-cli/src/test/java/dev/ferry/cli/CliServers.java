@@ -21,12 +21,12 @@ import org.jclouds.blobstore.BlobStoreContext;
 final class CliServers {
 
     static final String BUCKET = "ferry-demo";
-    static final String S3_ACCESS_KEY = "ferry-cli-access";
-    static final String S3_SECRET_KEY = "ferry-cli-secret-never-printed";
+    static final String S3_ACCESS_KEY = dev.ferry.testkit.TestSecrets.secret("cli-s3-access");
+    static final String S3_SECRET_KEY = dev.ferry.testkit.TestSecrets.secret("cli-s3-secret");
     static final String FTP_USER = TestServers.USER;
     static final String FTP_PASSWORD = TestServers.PASSWORD;
     static final String WEBDAV_USER = "ferry";
-    static final String WEBDAV_PASSWORD = "webdav-secret-never-printed";
+    static final String WEBDAV_PASSWORD = dev.ferry.testkit.TestSecrets.secret("cli-dav");
     static final Path RCLONE = Path.of("/usr/bin/rclone");
 
     private static URI s3;

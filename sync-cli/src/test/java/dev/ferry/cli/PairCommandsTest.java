@@ -202,11 +202,11 @@ class PairCommandsTest {
     /** A pair with a passphrase keeps its remote encrypted (the crypt: wrapper, rclone's format). */
     @Test
     void aPassphrasePairIsEncryptedOnTheRemoteAndPullsBack() throws IOException {
-        env.put("FERRY_PW", "correct horse battery staple");
+        env.put("FERRY_PW", dev.ferry.testkit.TestSecrets.CRYPT_PASSWORD);
         Path remote = remoteRoot.resolve("vault");
         assertThat(ferry("pair", "add", "vault", home.toString(), remote.toString(), "--passphrase", "env:FERRY_PW")
                 .code()).isZero();
-        assertThat(Files.readString(conf)).contains("passphrase = env:FERRY_PW").doesNotContain("battery");
+        assertThat(Files.readString(conf)).contains("passphrase = env:FERRY_PW").doesNotContain(dev.ferry.testkit.TestSecrets.MARKER);
         CliResult push = ferry("push", "vault");
         assertThat(push.code()).as(push.all()).isZero();
         try (var names = Files.walk(remote)) {

@@ -237,11 +237,11 @@ final class StateStore {
     }
 
     private static StateRecord readRecord(DataInputStream in, String previous) throws IOException {
-        int shared = (int) readVarLong(in);
-        if (shared > previous.length()) {
+        long shared = readVarLong(in);
+        if (shared < 0 || shared > previous.length()) {
             throw new IllegalArgumentException("record shares " + shared + " characters with a shorter path");
         }
-        String path = previous.substring(0, shared) + readString(in);
+        String path = previous.substring(0, (int) shared) + readString(in);
         int kind = in.readUnsignedByte();
         StateRecord.Snapshot a = readSnapshot(in);
         StateRecord.Snapshot b = readSnapshot(in);
@@ -273,10 +273,11 @@ final class StateStore {
         int nanos = -1;
         if ((flags & 1) != 0) {
             seconds = unzigzag(readVarLong(in));
-            nanos = (int) readVarLong(in);
-            if (nanos > 999_999_999) {
-                throw new IllegalArgumentException("nanoseconds out of range: " + nanos);
+            long rawNanos = readVarLong(in);
+            if (rawNanos < 0 || rawNanos > 999_999_999) {
+                throw new IllegalArgumentException("nanoseconds out of range: " + rawNanos);
             }
+            nanos = (int) rawNanos;
         }
         String version = (flags & 2) != 0 ? readString(in) : null;
         int n = in.readUnsignedByte();
@@ -310,7 +311,7 @@ final class StateStore {
 
     private static String readString(DataInputStream in) throws IOException {
         long n = readVarLong(in);
-        if (n > 1 << 20) {
+        if (n < 0 || n > 1 << 20) { // negative: a damaged number above 2^63
             throw new IllegalArgumentException("string of " + n + " bytes");
         }
         byte[] b = new byte[(int) n];

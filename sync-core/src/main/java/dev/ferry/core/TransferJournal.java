@@ -24,6 +24,7 @@ final class TransferJournal {
     private final Path file;
     private final Map<String, String> live = new HashMap<>();
     private BufferedWriter out;
+    private boolean tornTail;
 
     private TransferJournal(Path file) {
         this.file = file;
@@ -32,7 +33,12 @@ final class TransferJournal {
     static TransferJournal open(Path file) throws IOException {
         TransferJournal j = new TransferJournal(file);
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            // Lines are base64 (ASCII): read bytes as Latin-1 so a damaged byte makes its line
+            // unreadable (skipped, like a torn line) instead of failing the whole file as bad UTF-8.
+            byte[] bytes = Files.readAllBytes(file);
+            // A torn last line has no newline: the next record must not be glued onto it.
+            j.tornTail = bytes.length > 0 && bytes[bytes.length - 1] != '\n';
+            for (String line : new String(bytes, StandardCharsets.ISO_8859_1).lines().toList()) {
                 int tab = line.indexOf('\t');
                 if (tab < 0) {
                     continue; // a torn last line
@@ -81,6 +87,10 @@ final class TransferJournal {
             Files.createDirectories(file.getParent());
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
+        }
+        if (tornTail) {
+            out.newLine();
+            tornTail = false;
         }
         out.write(line);
         out.newLine();

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RcloneInteropTest {
 
-    private static final String PASSWORD = "correct horse battery staple";
+    private static final String PASSWORD = dev.ferry.testkit.TestSecrets.CRYPT_PASSWORD;
     private static final String SALT = "interop salt";
 
     /** Plaintext tree: path -> content. */

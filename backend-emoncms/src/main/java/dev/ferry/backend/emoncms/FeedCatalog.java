@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 final class FeedCatalog {
 
+    /** 2^50: beyond it a point count times an 8-byte point, or a time, is no real feed's. */
+    private static final double MAX_COUNT = 0x1p50;
+
     private final EmoncmsHttp http;
 
     FeedCatalog(EmoncmsHttp http) {
@@ -25,9 +28,13 @@ final class FeedCatalog {
 
     /** Every PHPFina and PHPTimeSeries feed, with its meta. */
     List<FeedMeta> list() throws IOException {
-        JsonNode a = http.getJson("feed/list.json", Map.of("meta", "1"));
+        return feeds(http.getJson("feed/list.json", Map.of("meta", "1")), String.valueOf(http.base()));
+    }
+
+    /** The feeds of a {@code feed/list.json} answer from the server at {@code where}. */
+    static List<FeedMeta> feeds(JsonNode a, String where) throws PermanentSyncException {
         if (!a.isArray()) {
-            throw new PermanentSyncException("Emoncms at " + http.base() + " answered feed/list.json with " + brief(a));
+            throw new PermanentSyncException("Emoncms at " + where + " answered feed/list.json with " + brief(a));
         }
         List<FeedMeta> feeds = new ArrayList<>();
         for (JsonNode f : a) {
@@ -35,7 +42,7 @@ final class FeedCatalog {
             if (engine.isEmpty()) {
                 continue;
             }
-            feeds.add(meta(num(f, "id"), f.path("tag").asText(""), f.path("name").asText(""), engine.get(), f));
+            feeds.add(meta(num(f, "id"), f.path("tag").asText(""), f.path("name").asText(""), engine.get(), f, where));
         }
         return feeds;
     }
@@ -51,7 +58,7 @@ final class FeedCatalog {
             throw new PermanentSyncException("Emoncms at " + http.base() + " cannot read the meta of feed " + known.label()
                     + " (id " + known.id() + "): " + brief(m));
         }
-        return meta(known.id(), known.tag(), known.name(), known.engine(), m);
+        return meta(known.id(), known.tag(), known.name(), known.engine(), m, String.valueOf(http.base()));
     }
 
     /** Creates a feed with the given layout, empty; returns its meta. */
@@ -65,12 +72,30 @@ final class FeedCatalog {
         return new FeedMeta(num(r, "feedid"), tag, name, engine, engine == FeedEngine.PHPFINA ? interval : 0, 0, 0, 0);
     }
 
-    private static FeedMeta meta(int id, String tag, String name, FeedEngine engine, JsonNode m) {
-        long npoints = (long) m.path("npoints").asDouble(0);
-        long start = (long) m.path("start_time").asDouble(0);
-        long end = (long) m.path("end_time").asDouble(0);
-        long interval = engine == FeedEngine.PHPFINA ? (long) m.path("interval").asDouble(0) : 0;
+    private static FeedMeta meta(int id, String tag, String name, FeedEngine engine, JsonNode m, String where)
+            throws PermanentSyncException {
+        String feed = (tag.isEmpty() ? name : tag + "/" + name) + " (id " + id + ")";
+        long npoints = count(m, "npoints", feed, where);
+        long start = count(m, "start_time", feed, where);
+        long end = count(m, "end_time", feed, where);
+        long interval = engine == FeedEngine.PHPFINA ? count(m, "interval", feed, where) : 0;
         return new FeedMeta(id, tag, name, engine, interval, start, npoints, end);
+    }
+
+    /**
+     * A count or a time of a feed's meta (absent: 0). A negative or absurd one (a size past
+     * 2^53 bytes) is a lying or broken server: refused, since sizes and offsets follow from it.
+     */
+    private static long count(JsonNode m, String field, String feed, String where) throws PermanentSyncException {
+        double v = m.path(field).asDouble(0);
+        if (Double.isNaN(v)) {
+            v = 0;
+        }
+        if (v < 0 || v > MAX_COUNT) {
+            throw new PermanentSyncException("Emoncms at " + where + " gives feed " + feed + " " + field + " = "
+                    + m.path(field).asText() + ", which no feed can have");
+        }
+        return (long) v;
     }
 
     private static int num(JsonNode n, String field) {

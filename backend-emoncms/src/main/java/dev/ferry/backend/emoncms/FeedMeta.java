@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 record FeedMeta(int id, String tag, String name, FeedEngine engine, long interval, long startTime, long npoints, long endTime) {
 
     private static final Pattern VERSION =
-            Pattern.compile("engine=(\\d+);interval=(\\d+);start=(\\d+);npoints=(\\d+)");
+            // At most 16 digits: what Long holds with room for npoints times a point's size.
+            Pattern.compile("engine=(\\d{1,9});interval=(\\d{1,16});start=(\\d{1,16});npoints=(\\d{1,16})");
 
     /** Data bytes: what {@code feed/export.json} gives from offset 0. */
     long size() {

@@ -205,6 +205,17 @@ final class FtpListing {
 
     /** MLSD of the working directory, with {@code -a} where the server takes it (dot files). */
     private FTPFile[] mlsd(FtpConnection c, String action) throws IOException {
+        try {
+            return mlsdLines(c, action);
+        } catch (IndexOutOfBoundsException e) {
+            // Found by fuzzing: Commons Net's MLSx parser indexes past a short unix.mode fact
+            // (unix.mode=7e). The reply is complete by then, so the connection stays usable.
+            throw new dev.ferry.api.PermanentSyncException("cannot " + action + ": the server's MLSD listing has a "
+                    + "malformed fact that Commons Net cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private FTPFile[] mlsdLines(FtpConnection c, String action) throws IOException {
         if (features.mlsdDashA != ServerFeatures.Tri.NO) {
             FTPFile[] files = c.client.mlistDir("-a");
             int code = c.client.getReplyCode();

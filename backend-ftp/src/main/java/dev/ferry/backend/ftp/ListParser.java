@@ -103,7 +103,8 @@ final class ListParser extends FTPFileEntryParserImpl {
         long size = digits(line, bounds[8], bounds[9]);
         int month = bounds[11] - bounds[10] == 3 ? MONTHS.indexOf(line.substring(bounds[10], bounds[11])) : -1;
         long day = bounds[13] - bounds[12] <= 2 ? digits(line, bounds[12], bounds[13]) : -1;
-        if (permsLength < 10 || permsLength > 11 || links < 0 || size < 0 || month < 0 || month % 3 != 0 || day < 1) {
+        if (permsLength < 10 || permsLength > 11 || !permissions(line, permsLength) || links < 0 || size < 0
+                || month < 0 || month % 3 != 0 || day < 1) {
             return null;
         }
         int m = month / 3 + 1;
@@ -149,6 +150,26 @@ final class ListParser extends FTPFileEntryParserImpl {
     }
 
     /** The non-negative number {@code s[from, to)} spells in ASCII digits, or -1. */
+    /**
+     * Whether the permission letters are ones Commons Net's Unix parser takes ({@code rwx} or
+     * {@code -} in place, s/S/t/T/L for x, an optional ACL {@code +}); found by fuzzing: without
+     * this check {@code drwxx-xr-x} was read here although Commons Net refuses it.
+     */
+    private static boolean permissions(String line, int length) {
+        for (int i = 1; i < 10; i++) {
+            char c = line.charAt(i);
+            String allowed = switch (i % 3) {
+                case 1 -> "r-";
+                case 2 -> "w-";
+                default -> "xsStTL-";
+            };
+            if (allowed.indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return length == 10 || line.charAt(10) == '+';
+    }
+
     private static long digits(String s, int from, int to) {
         if (to <= from || to - from > 18) {
             return -1;

@@ -34,7 +34,7 @@ import org.mockftpserver.stub.command.SystCommandHandler;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FtpFaultTest {
 
-    private static final String PASSWORD = "never-shown-pw";
+    private static final String PASSWORD = dev.ferry.testkit.TestSecrets.secret("ftp-fault");
 
     private StubFtpServer server;
 

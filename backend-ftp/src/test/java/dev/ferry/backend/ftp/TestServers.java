@@ -43,7 +43,7 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
 public final class TestServers {
 
     public static final String USER = "ferry";
-    public static final String PASSWORD = "s3cret-pass";
+    public static final String PASSWORD = dev.ferry.testkit.TestSecrets.FTP_PASSWORD;
     static final Path VSFTPD = Path.of("/usr/sbin/vsftpd");
     /**
      * ProFTPD: {@code FERRY_PROFTPD} (the binary), else Debian's {@code /usr/sbin/proftpd}, else

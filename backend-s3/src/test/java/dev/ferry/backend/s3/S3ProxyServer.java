@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class S3ProxyServer {
 
-    public static final String ACCESS_KEY = "ferry-test-access";
-    public static final String SECRET_KEY = "ferry-test-secret-do-not-log";
+    public static final String ACCESS_KEY = dev.ferry.testkit.TestSecrets.S3_ACCESS_KEY;
+    public static final String SECRET_KEY = dev.ferry.testkit.TestSecrets.S3_SECRET_KEY;
     public static final String BUCKET = "ferry";
 
     private static S3ProxyServer filesystem;

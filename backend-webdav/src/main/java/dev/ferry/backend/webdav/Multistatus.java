@@ -99,6 +99,10 @@ final class Multistatus {
                         + "retry later (rclone serve does this while a file in the directory is being uploaded)", e);
             }
             throw new IOException("unreadable multistatus response: " + e.getMessage(), e);
+        } catch (java.util.MissingResourceException e) {
+            // Found by fuzzing: the JDK's StAX parser, skipping a DTD (DTDs are off) that holds a
+            // bad character, looks up an error message it lacks (InvalidCharInDTD) and throws this.
+            throw new IOException("unreadable multistatus response: a malformed DTD (" + e.getKey() + ")", e);
         } finally {
             try {
                 r.close();

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class TestServers {
 
     static final String USER = "ferry";
-    static final String PASSWORD = "dav-s3cret";
+    static final String PASSWORD = dev.ferry.testkit.TestSecrets.WEBDAV_PASSWORD;
     static final Path APACHE = Path.of("/usr/sbin/apache2");
     static final Path RCLONE = Path.of("/usr/bin/rclone");
 

@@ -57,10 +57,10 @@ class TlsVerificationTest {
             int port = server.getAddress().getPort();
             for (String location : new String[] {"webdavs://ferry@127.0.0.1:" + port + "/dav",
                     "nextcloud://ferry@127.0.0.1:" + port + "/ferry"}) {
-                assertThatThrownBy(() -> SyncTargets.load().open(location, Map.of("password", "s3cret-pw")))
+                assertThatThrownBy(() -> SyncTargets.load().open(location, Map.of("password", dev.ferry.testkit.TestSecrets.WEBDAV_PASSWORD)))
                         .isInstanceOf(PermanentSyncException.class)
                         .hasMessageContaining("TLS handshake failed")
-                        .hasMessageNotContaining("s3cret-pw");
+                        .hasMessageNotContaining(dev.ferry.testkit.TestSecrets.MARKER);
             }
             assertThat(requests.get()).as("no request reached the untrusted server").isZero();
         } finally {
