@@ -7,6 +7,7 @@ import dev.ferry.api.SyncPath;
 import dev.ferry.backend.support.TemporaryNames;
 import java.io.IOException;
 import org.apache.commons.vfs2.FileObject;
+import org.apache.commons.vfs2.provider.UriParser;
 
 /** One directory, streamed into the sink; every name goes through SyncPath. */
 final class VfsListing {
@@ -20,7 +21,8 @@ final class VfsListing {
             throw new NotFoundException("no such directory: " + directory);
         }
         for (FileObject child : dir.getChildren()) {
-            String name = child.getName().getBaseName();
+            // VFS keeps a name's % escaped in its FileName; the real name is the decoded one.
+            String name = UriParser.decode(child.getName().getBaseName());
             if (TemporaryNames.isTemporary(name) || TemporaryNames.isAside(name)) {
                 continue;
             }
