@@ -69,8 +69,9 @@ interface TargetPair extends AutoCloseable {
             case "ftp" -> new FtpPair(work.resolve("dst").resolve("ftp"));
             case "s3" -> new S3Pair(work.resolve("dst").resolve("s3"));
             case "webdav" -> new WebDavPair(work.resolve("dst").resolve("webdav"));
+            case "sftp" -> new SftpPair(work.resolve("dst").resolve("sftp"));
             default -> throw new IllegalArgumentException(
-                    "unknown target pair '" + name + "' (implemented: local, ftp, s3, webdav)");
+                    "unknown target pair '" + name + "' (implemented: local, ftp, s3, webdav, sftp)");
         };
     }
 }

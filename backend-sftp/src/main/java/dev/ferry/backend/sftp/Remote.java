@@ -21,6 +21,8 @@ final class Remote {
     static final Duration SECOND = Duration.ofSeconds(1);
     /** Bytes per SFTP read or write request; OpenSSH takes up to 255 KiB, 64 KiB is the common size. */
     static final int CHUNK = 64 * 1024;
+    /** The permission, setuid, setgid and sticky bits of an SFTP {@code permissions} field. */
+    static final int MODE_BITS = 07777;
 
     final SftpOptions options;
     final Sessions sessions;
@@ -58,13 +60,18 @@ final class Remote {
 
     /** An entry from attributes, or empty for what is neither a file nor a directory. */
     static Optional<Entry> entry(SyncPath path, Attributes a) {
+        Entry.Builder b;
         if (a.isDirectory()) {
-            return Optional.of(Entry.directory(path).modTime(time(a)).modTimePrecision(SECOND).build());
+            b = Entry.directory(path);
+        } else if (a.isRegularFile()) {
+            b = Entry.file(path, Math.max(0, a.getSize()));
+        } else {
+            return Optional.empty();
         }
-        if (a.isRegularFile()) {
-            return Optional.of(Entry.file(path, Math.max(0, a.getSize())).modTime(time(a)).modTimePrecision(SECOND).build());
+        if (a.getFlags().contains(SftpClient.Attribute.Perms)) {
+            b.mode(a.getPermissions() & MODE_BITS); // st_mode without the file type bits
         }
-        return Optional.empty();
+        return Optional.of(b.modTime(time(a)).modTimePrecision(SECOND).build());
     }
 
     static Instant time(Attributes a) {
@@ -121,5 +128,15 @@ final class Remote {
     static Attributes times(Instant t) {
         long s = t.getEpochSecond();
         return new Attributes().modifyTime(s).accessTime(s);
+    }
+
+    /** The mode and time for a finished upload, in one SETSTAT; empty when neither is given. */
+    static Optional<Attributes> finish(Optional<Instant> time, java.util.OptionalInt mode) {
+        if (time.isEmpty() && mode.isEmpty()) {
+            return Optional.empty();
+        }
+        Attributes a = time.map(Remote::times).orElseGet(Attributes::new);
+        mode.ifPresent(m -> a.perms(m & MODE_BITS));
+        return Optional.of(a);
     }
 }

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last step of every upload: the modification time on the temporary file (so no reader sees
- * the new content with a wrong time), then the rename into place, as the write's precondition
+ * The last step of every upload: the modification time and POSIX mode on the temporary file (so
+ * no reader sees the new content with a wrong time or mode), then the rename into place, as the write's precondition
  * allows.
  *
  * <p>Two renames are used. posix-rename@openssh.com replaces a file atomically (an unconditional
@@ -40,8 +40,10 @@ final class SftpPublisher {
 
     Entry publish(SftpClient sftp, SftpWrites.Upload w, long size) throws IOException {
         Optional<Instant> modTime = w.hints.modTime().map(t -> t.truncatedTo(ChronoUnit.SECONDS));
-        if (modTime.isPresent()) {
-            sftp.setStat(w.temp, Remote.times(modTime.get()));
+        // Mode and time go on the temporary file, so the published file has them from its first moment.
+        Optional<org.apache.sshd.sftp.client.SftpClient.Attributes> finish = Remote.finish(modTime, w.hints.mode());
+        if (finish.isPresent()) {
+            sftp.setStat(w.temp, finish.get());
         }
         Precondition pre = w.hints.precondition();
         if (pre.isNone()) {
@@ -51,7 +53,9 @@ final class SftpPublisher {
         } else {
             replaceIfUnchanged(sftp, w, pre);
         }
-        return Entry.file(w.path, size).modTime(modTime.orElse(null)).modTimePrecision(Remote.SECOND).build();
+        Entry.Builder b = Entry.file(w.path, size).modTime(modTime.orElse(null)).modTimePrecision(Remote.SECOND);
+        w.hints.mode().ifPresent(m -> b.mode(m & Remote.MODE_BITS));
+        return b.build();
     }
 
     /** The no-replace rename: whatever took the path since the plan stays, the new content goes. */

@@ -6,6 +6,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
+import dev.ferry.api.PosixModes;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
@@ -25,14 +26,16 @@ import org.apache.sshd.sftp.client.SftpClient;
  * renamed into place with posix-rename@openssh.com, so a reader sees the old file or the new one
  * ({@link SftpPublisher} also honours write preconditions). Temporary names are never listed;
  * stale ones are deleted when their directory is listed. Reads start at any offset and are
- * pipelined. Large writes survive a restart of the process ({@link ResumableWriter}: the
+ * pipelined. POSIX modes are read from the attributes of every listing and set with the time on
+ * the temporary file ({@link PosixModes}). Large writes survive a restart of the process ({@link ResumableWriter}: the
  * temporary file stays, its size says what is held).
  *
  * <p>Host keys are checked against {@code known_hosts} ({@link HostKeys}). Up to
  * {@code connections} SSH sessions are shared by all threads ({@link Sessions}), each with
  * keep-alives. Thread-safe. This class only routes: each concern lives in a package-private part.
  */
-public final class SftpTarget implements SyncTarget, ServerSideMove, ModTimeSetter, ResumableWriter, Hasher {
+public final class SftpTarget implements SyncTarget, ServerSideMove, ModTimeSetter, ResumableWriter, Hasher,
+        PosixModes {
 
     private final Remote remote;
     private final SftpListing listing;
@@ -159,6 +162,22 @@ public final class SftpTarget implements SyncTarget, ServerSideMove, ModTimeSett
     @Override
     public Entry setModTime(SyncPath path, Instant modTime) throws IOException {
         return tree.setModTime(path, modTime);
+    }
+
+    /** SFTP attributes carry the permission bits in every listing and stat. */
+    @Override
+    public boolean listsModes() {
+        return true;
+    }
+
+    @Override
+    public boolean keepsDirectoryModes() {
+        return true;
+    }
+
+    @Override
+    public void setDirectoryMode(SyncPath directory, int mode) throws IOException {
+        tree.setDirectoryMode(directory, mode);
     }
 
     /** Whether the server offers posix-rename@openssh.com (for tests and diagnostics). */

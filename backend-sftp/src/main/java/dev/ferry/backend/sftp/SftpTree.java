@@ -132,4 +132,19 @@ final class SftpTree {
             throw SftpErrors.io(e, action);
         }
     }
+
+    /** chmod of a directory; the file type bits the server keeps are not touched. */
+    void setDirectoryMode(SyncPath directory, int mode) throws IOException {
+        String action = "set the mode of " + remote.where(directory);
+        SftpClient sftp = remote.sessions.sftp();
+        try {
+            Optional<Attributes> a = Remote.lstat(sftp, remote.abs(directory));
+            if (a.isEmpty() || !a.get().isDirectory()) {
+                throw new NotFoundException("cannot " + action + ": no directory is there");
+            }
+            sftp.setStat(remote.abs(directory), new Attributes().perms(mode & Remote.MODE_BITS));
+        } catch (IOException e) {
+            throw SftpErrors.io(e, action);
+        }
+    }
 }
