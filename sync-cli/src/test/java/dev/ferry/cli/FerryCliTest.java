@@ -338,6 +338,7 @@ class FerryCliTest {
         CliResult r = ferry("backends");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("(?m)^file\\s+\\S");
+        assertThat(r.out()).containsPattern("(?m)^sftp\\s+\\S").containsPattern("(?m)^vfs\\s+\\S");
         assertThat(r.out()).containsPattern("(?m)^crypt:LOCATION\\s+\\S").containsPattern("(?m)^\\s+password\\s.*\\[secret\\]$");
         CliResult json = ferry("backends", "--json");
         assertThat(json.out()).contains("\"scheme\":\"file\"").contains("\"scheme\":\"crypt\"")

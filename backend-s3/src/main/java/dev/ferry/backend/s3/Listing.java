@@ -5,6 +5,7 @@ import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.ListingNotice;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.NotFoundException;
+import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.SyncPath;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -40,6 +41,7 @@ final class Listing {
     void list(SyncPath directory, ListingSink sink) throws IOException {
         String listPrefix = b.dirPrefix(directory);
         String token = null;
+        Set<String> tokens = new HashSet<>();
         boolean any = false;
         Set<String> dirsSeen = new HashSet<>();
         do {
@@ -47,11 +49,19 @@ final class Listing {
             List<Entry> files = new ArrayList<>();
             for (CommonPrefix cp : page.commonPrefixes()) {
                 any = true;
+                if (!cp.prefix().startsWith(listPrefix)) {
+                    sink.notice(ListingNotice.hostileName(directory, cp.prefix(), "outside the listed prefix"));
+                    continue;
+                }
                 String name = cp.prefix().substring(listPrefix.length());
                 name = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
                 emitDirectory(directory, name, dirsSeen, sink);
             }
             for (S3Object o : page.contents()) {
+                if (!o.key().startsWith(listPrefix)) {
+                    sink.notice(ListingNotice.hostileName(directory, o.key(), "outside the listed prefix"));
+                    continue;
+                }
                 String name = o.key().substring(listPrefix.length());
                 if (name.isEmpty()) {
                     any = true; // the directory's own marker: it exists, maybe empty
@@ -72,7 +82,7 @@ final class Listing {
                 files.add(listedFile(p, o));
             }
             emitFiles(files, sink);
-            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            token = nextToken(page, tokens, directory);
         } while (token != null);
         if (!any && !directory.isRoot() && !info.markerExists(directory)) {
             throw new NotFoundException("cannot list " + b.at(directory) + ": no such directory");
@@ -91,6 +101,7 @@ final class Listing {
         }
         String stopAt = untilPath == null ? null : rootPrefix + untilPath;
         String token = null;
+        Set<String> tokens = new HashSet<>();
         boolean any = startAfter != null; // a range past the last key is empty, not missing
         Set<SyncPath> dirsSeen = new HashSet<>();
         do {
@@ -101,6 +112,10 @@ final class Listing {
                 if (stopAt != null && utf8Order(o.key(), stopAt) >= 0) {
                     emitFiles(files, sink); // past the range: the rest of the prefix is another shard's
                     return;
+                }
+                if (!o.key().startsWith(listPrefix)) {
+                    sink.notice(ListingNotice.hostileName(directory, o.key(), "outside the listed prefix"));
+                    continue;
                 }
                 String rel = o.key().substring(listPrefix.length());
                 if (rel.isEmpty()) {
@@ -124,7 +139,7 @@ final class Listing {
                 }
             }
             emitFiles(files, sink);
-            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            token = nextToken(page, tokens, directory);
         } while (token != null);
         if (!any && !directory.isRoot()) {
             throw new NotFoundException("cannot list " + b.at(directory) + ": no such directory");
@@ -135,6 +150,27 @@ final class Listing {
     private static int utf8Order(String a, String b) {
         return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The token of the next page, or null at the end. A server that says "truncated" without a
+     * token, or hands back a token it gave before, would make the listing end early (read as
+     * complete: absence taken for deletion) or never end: both are errors, not listings.
+     */
+    private String nextToken(ListObjectsV2Response page, Set<String> seen, SyncPath dir) throws IOException {
+        if (!Boolean.TRUE.equals(page.isTruncated())) {
+            return null;
+        }
+        String next = page.nextContinuationToken();
+        if (next == null || next.isEmpty()) {
+            throw new PermanentSyncException("cannot list " + b.at(dir)
+                    + ": the server says the listing is truncated but gives no continuation token");
+        }
+        if (!seen.add(next)) {
+            throw new PermanentSyncException("cannot list " + b.at(dir)
+                    + ": the server repeated a continuation token (page " + seen.size() + "), the listing would never end");
+        }
+        return next;
     }
 
     private ListObjectsV2Response listPage(String listPrefix, String delimiter, String token, SyncPath dir)

@@ -1,5 +1,6 @@
 package dev.ferry.backend.webdav;
 
+import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +85,12 @@ final class Multistatus {
         try {
             while (r.hasNext()) {
                 int ev = r.next();
+                if (ev == XMLStreamConstants.DTD) {
+                    // WebDAV never needs one; a DTD in a listing only declares entities (external
+                    // files, URLs, expansion bombs). Refused outright, permanently: no retry.
+                    throw new PermanentSyncException("refused a multistatus response that declares a DTD "
+                            + "(entity declarations are not WebDAV; external entities and entity expansion are an attack)");
+                }
                 if (ev == XMLStreamConstants.START_ELEMENT && is(r, DAV, "response")) {
                     handler.response(response(r));
                 } else if (ev == XMLStreamConstants.END_ELEMENT && is(r, DAV, "multistatus")) {

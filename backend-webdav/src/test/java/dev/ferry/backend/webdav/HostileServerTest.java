@@ -44,18 +44,23 @@ class HostileServerTest {
     Path tmp;
 
     private HttpServer server;
+    /** An external entity points here; the client must never connect to it. */
+    private java.net.ServerSocket canary;
     private final AtomicInteger redirects = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
+        canary = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        canary.setSoTimeout(1);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/", this::handle);
         server.start();
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         server.stop(0);
+        canary.close();
     }
 
     private static String response(String href, boolean dir, long size) {
@@ -92,6 +97,15 @@ class HostileServerTest {
                                 + response("/outside/..", true, 0))
                         + "</d:multistatus>";
                 send(x, 207, body);
+            } else if (propfind && (path.equals("/xxe/") || path.equals("/laughs/"))) {
+                String dtd = path.equals("/xxe/")
+                        ? "<!DOCTYPE d:multistatus [<!ENTITY file SYSTEM \"file:///etc/passwd\">"
+                                + "<!ENTITY net SYSTEM \"http://127.0.0.1:" + canary.getLocalPort() + "/x\">]>"
+                        : "<!DOCTYPE d:multistatus [<!ENTITY a \"aaaaaaaaaa\">" + laughs() + "]>";
+                String name = path.equals("/xxe/") ? "&file;&net;" : "&l9;";
+                String body = "<?xml version=\"1.0\"?>" + dtd + "<d:multistatus xmlns:d=\"DAV:\">"
+                        + response(path, true, 0) + response(path + name + ".txt", false, 2) + "</d:multistatus>";
+                send(x, 207, body);
             } else if (propfind && path.equals("/liar/")) {
                 String body = XML_HEAD + response("/liar/", true, 0)
                         + ("0".equals(depth) ? "" : response("/liar/liar.bin", false, 1000)) + "</d:multistatus>";
@@ -108,6 +122,17 @@ class HostileServerTest {
                 send(x, 404, "");
             }
         }
+    }
+
+    /** Billion laughs: ten entities, each ten of the one before (10^10 characters if expanded). */
+    private static String laughs() {
+        StringBuilder b = new StringBuilder();
+        String prev = "a";
+        for (int i = 1; i <= 9; i++) {
+            b.append("<!ENTITY l").append(i).append(" \"").append(("&" + prev + ";").repeat(10)).append("\">");
+            prev = "l" + i;
+        }
+        return b.toString();
     }
 
     private static void send(HttpExchange x, int code, String body) throws IOException {
@@ -149,6 +174,23 @@ class HostileServerTest {
             }
         }
         assertThat(Files.exists(tmp.resolve("etc"))).isFalse();
+    }
+
+    @Test
+    void externalEntitiesAreRefusedAndNeverFetched() throws IOException {
+        // The open's own PROPFIND already meets the DTD: refused there, permanently (no retries).
+        assertThatThrownBy(() -> open("xxe")).isInstanceOf(PermanentSyncException.class)
+                .hasMessageContaining("declares a DTD").hasMessageNotContaining("root:");
+        assertThatThrownBy(canary::accept).as("the entity's URL was never contacted")
+                .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+
+    @Test
+    void entityExpansionIsRefusedInBoundedTimeAndMemory() throws IOException {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> open("laughs")).isInstanceOf(PermanentSyncException.class)
+                .hasMessageContaining("declares a DTD");
+        assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
     }
 
     @Test

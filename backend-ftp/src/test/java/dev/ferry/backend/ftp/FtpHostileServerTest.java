@@ -1,0 +1,120 @@
+package dev.ferry.backend.ftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.api.ListingNotice;
+import dev.ferry.api.SyncPath;
+import dev.ferry.api.SyncTarget;
+import dev.ferry.backend.ftp.ScriptedFtpServer.Script;
+import dev.ferry.core.RetryPolicy;
+import dev.ferry.core.Sync;
+import dev.ferry.core.SyncMode;
+import dev.ferry.core.SyncOptions;
+import dev.ferry.core.SyncReport;
+import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.Listings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FTP answers no honest server gives, from {@link ScriptedFtpServer}: hostile names in LIST, a
+ * RETR shorter than SIZE, a 150 with the data connection closed at once or left silent. Each is a
+ * notice or a clear error in bounded time, with nothing written outside the root and no partial
+ * file under its final name.
+ */
+@Timeout(60)
+class FtpHostileServerTest {
+
+    @TempDir
+    Path tmp;
+
+    private static SyncTarget open(ScriptedFtpServer server) throws IOException {
+        return SyncTargets.load().open("ftp://me@127.0.0.1:" + server.port() + "/",
+                Map.of("password", "pw-secret", "timeout", "2s", "connectTimeout", "2s"));
+    }
+
+    private SyncReport download(SyncTarget from, Path dest) throws IOException {
+        Files.createDirectories(dest);
+        try (SyncTarget local = SyncTargets.load().open(dest.toString())) {
+            return Sync.between(from, local, SyncOptions.builder().mode(SyncMode.MIRROR)
+                    .retry(RetryPolicy.NONE).stateDirectory(tmp.resolve("state")).build()).run();
+        }
+    }
+
+    private static void assertEmpty(Path dir) throws IOException {
+        try (Stream<Path> all = Files.list(dir)) {
+            assertThat(all).as("no file, no leftover temporary file").isEmpty();
+        }
+    }
+
+    @Test
+    void hostileNamesInListAreNoticedAndNothingIsWrittenOutsideTheRoot() throws IOException {
+        try (ScriptedFtpServer server = new ScriptedFtpServer(Script.HOSTILE_NAMES); SyncTarget t = open(server)) {
+            Listings.Result r = Listings.collect(t, SyncPath.ROOT);
+            assertThat(r.names()).contains("ok.txt").doesNotContain("..", "../escape.txt", "/etc/passwd");
+            assertThat(r.notices()).allMatch(n -> n.reason() == ListingNotice.Reason.HOSTILE_NAME)
+                    .anyMatch(n -> n.detail().contains(".."));
+            Path dest = tmp.resolve("dest/inner");
+            SyncReport report = download(t, dest);
+            assertThat(report.filesDeleted()).isZero();
+            assertThat(report.toString()).doesNotContain("pw-secret");
+            try (Stream<Path> all = Files.walk(tmp.resolve("dest"))) {
+                assertThat(all.filter(Files::isRegularFile).map(p -> tmp.resolve("dest").relativize(p).toString()))
+                        .as("only the honest name, inside the root").containsExactly("inner/ok.txt");
+            }
+            System.out.println("[reliability] FTP hostile names: " + r.names().size() + " listed, "
+                    + r.notices().size() + " notices, " + report.failures().size() + " failures");
+        }
+        assertThat(Files.exists(tmp.resolve("etc"))).isFalse();
+    }
+
+    @Test
+    void aRetrShorterThanAnnouncedFailsAndPublishesNothing() throws IOException {
+        try (ScriptedFtpServer server = new ScriptedFtpServer(Script.SHORT_RETR); SyncTarget t = open(server)) {
+            Path dest = tmp.resolve("dest");
+            SyncReport report = download(t, dest);
+            assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.toString()).contains("liar.bin"));
+            assertThat(report.filesCopied()).isZero();
+            assertEmpty(dest);
+        }
+    }
+
+    @Test
+    void list150ThenClosedIsAClearErrorInBoundedTime() throws IOException {
+        try (ScriptedFtpServer server = new ScriptedFtpServer(Script.LIST_150_CLOSE); SyncTarget t = open(server)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Listings.collect(t, SyncPath.ROOT)).isInstanceOf(IOException.class)
+                    .hasMessageNotContaining("pw-secret");
+            assertThat(System.nanoTime() - start).isLessThan(20_000_000_000L);
+        }
+    }
+
+    @Test
+    void list150ThenSilenceIsAClearErrorInBoundedTime() throws IOException {
+        try (ScriptedFtpServer server = new ScriptedFtpServer(Script.LIST_150_SILENT); SyncTarget t = open(server)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Listings.collect(t, SyncPath.ROOT)).isInstanceOf(IOException.class);
+            assertThat(System.nanoTime() - start).isLessThan(20_000_000_000L);
+        }
+    }
+
+    @Test
+    void retr150ThenClosedFailsAndPublishesNothing() throws IOException {
+        try (ScriptedFtpServer server = new ScriptedFtpServer(Script.RETR_150_CLOSE); SyncTarget t = open(server)) {
+            Path dest = tmp.resolve("dest");
+            long start = System.nanoTime();
+            SyncReport report = download(t, dest);
+            assertThat(report.failures()).isNotEmpty().anyMatch(f -> f.toString().contains("ok.txt"));
+            assertThat(report.filesCopied()).isZero();
+            assertEmpty(dest);
+            assertThat(System.nanoTime() - start).isLessThan(30_000_000_000L);
+        }
+    }
+}
