@@ -264,7 +264,7 @@ class S3StreamedPutTest {
     }
 
     @Test
-    void aStreamedPutHonoursPreconditions() throws IOException {
+    void aStreamedPutHonoursPreconditions() throws Exception {
         // Straight to S3Proxy: the FaultProxy assumes a request's body always follows its head,
         // which an early 412 to an Expect: 100-continue request breaks. Small bodies: after an
         // early 412 to a 100 KB one, S3Proxy closes the connection without saying so, and the
@@ -278,18 +278,31 @@ class S3StreamedPutTest {
             byte[] b = TestContent.bytes(47, 1000);
             WriteHints ha = WriteHints.ofSize(a.length).withHash(HashAlgorithm.MD5, TestContent.hash(HashAlgorithm.MD5, a));
             WriteHints hb = WriteHints.ofSize(b.length).withHash(HashAlgorithm.MD5, TestContent.hash(HashAlgorithm.MD5, b));
-            Entry first = t.write(p, new ByteArrayInputStream(a), ha.withPrecondition(WriteHints.Precondition.absent()));
-            assertThatThrownBy(() -> t.write(p, new ByteArrayInputStream(b), hb.withPrecondition(WriteHints.Precondition.absent())))
+            Entry first = asTheEngineWould(() -> t.write(p, new ByteArrayInputStream(a), ha.withPrecondition(WriteHints.Precondition.absent())));
+            assertThatThrownBy(() -> asTheEngineWould(() -> t.write(p, new ByteArrayInputStream(b), hb.withPrecondition(WriteHints.Precondition.absent()))))
                     .isInstanceOf(PreconditionFailedException.class);
-            Entry second = t.write(p, new ByteArrayInputStream(b),
-                    hb.withPrecondition(WriteHints.Precondition.version(first.version().orElseThrow())));
-            assertThatThrownBy(() -> t.write(p, new ByteArrayInputStream(a),
-                    ha.withPrecondition(WriteHints.Precondition.version(first.version().orElseThrow()))))
+            Entry second = asTheEngineWould(() -> t.write(p, new ByteArrayInputStream(b),
+                    hb.withPrecondition(WriteHints.Precondition.version(first.version().orElseThrow()))));
+            assertThatThrownBy(() -> asTheEngineWould(() -> t.write(p, new ByteArrayInputStream(a),
+                    ha.withPrecondition(WriteHints.Precondition.version(first.version().orElseThrow())))))
                     .isInstanceOf(PreconditionFailedException.class);
             try (InputStream in = t.open(p, 0)) {
                 assertThat(in.readAllBytes()).isEqualTo(b);
             }
             assertThat(second.version()).isNotEqualTo(first.version());
+        }
+    }
+
+    /**
+     * One write, tried again once on a transient failure, as the engine's retry does: after an
+     * early 412, S3Proxy closes the connection without saying so, and the next request on it may
+     * fail with a broken pipe (seen under load). A precondition failure is never retried.
+     */
+    private static Entry asTheEngineWould(java.util.concurrent.Callable<Entry> write) throws Exception {
+        try {
+            return write.call();
+        } catch (dev.ferry.api.TransientSyncException e) {
+            return write.call();
         }
     }
 

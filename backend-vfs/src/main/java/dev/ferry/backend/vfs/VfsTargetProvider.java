@@ -4,7 +4,6 @@ import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
 import dev.ferry.api.TargetSpec;
-import dev.ferry.backend.support.SpecOptions;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -30,11 +29,15 @@ public final class VfsTargetProvider implements SyncTargetProvider {
     }
 
     @Override
+    public List<dev.ferry.api.TargetOption> options() {
+        return VfsOptions.ALL;
+    }
+
+    @Override
     public SyncTarget open(TargetSpec spec) throws IOException {
         if (!scheme().equals(spec.scheme())) {
             throw new InvalidTargetException("not a vfs: location");
         }
-        SpecOptions.requireKnown(spec, List.of());
         String url = spec.location().getRawSchemeSpecificPart();
         int colon = url == null ? -1 : url.indexOf(':');
         if (colon <= 0) {
@@ -46,9 +49,11 @@ public final class VfsTargetProvider implements SyncTargetProvider {
             throw new InvalidTargetException("no Commons VFS provider for '" + inner + "'; available: "
                     + String.join(", ", sorted(manager.getSchemes())));
         }
+        org.apache.commons.vfs2.FileSystemOptions options = VfsOptions.of(spec, inner);
         FileObject root;
         try {
-            root = manager.resolveFile(url);
+            root = manager.resolveFile(url, options);
+            root.exists(); // connect and log in now, so a refusal is an error here, not at the first listing
         } catch (FileSystemException e) {
             // VFS messages can carry the URL with its password: name only the scheme.
             throw new InvalidTargetException("cannot open the " + inner + " location: " + e.getCode());
