@@ -191,8 +191,18 @@ final class EmoncmsHttp {
 
     private JsonNode parse(HttpResponse<byte[]> r, String action) throws IOException {
         check(r.statusCode(), r.body(), action);
+        if (r.body().length == 0) {
+            // Read as JSON it would be "nothing", and an empty feed list deletes on the other side.
+            throw new TransientSyncException("Emoncms at " + base + " sent an empty reply to " + action
+                    + " (the connection was cut, or this is not an Emoncms server)");
+        }
         try {
             return JSON.readTree(r.body());
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            // PHP's server ends a reply by closing the connection (no length), so a cut one arrives
+            // as a complete 200 that stops mid-JSON: a network fault, retried, not a wrong server.
+            throw new TransientSyncException("Emoncms at " + base + " sent a reply to " + action
+                    + " that stops mid-JSON after " + r.body().length + " bytes (the connection was cut?)", e);
         } catch (IOException e) {
             throw new InvalidTargetException("not an Emoncms server at " + base + ": " + action + " answered " + snippet(r.body()));
         }

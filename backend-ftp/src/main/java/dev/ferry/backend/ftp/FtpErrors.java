@@ -7,6 +7,7 @@ import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.SyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.TlsHandshakes;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -77,6 +78,10 @@ final class FtpErrors {
         }
         if (e instanceof SocketTimeoutException) {
             return new TransientSyncException("cannot " + action + ": timed out waiting for the server", e);
+        }
+        if (e instanceof SSLHandshakeException h && TlsHandshakes.cutShort(h)) {
+            return new TransientSyncException("cannot " + action + ": the connection was cut during the TLS handshake ("
+                    + e.getMessage() + ")", e);
         }
         if (e instanceof SSLHandshakeException) {
             return new PermanentSyncException("cannot " + action + ": TLS handshake failed (" + e.getMessage()

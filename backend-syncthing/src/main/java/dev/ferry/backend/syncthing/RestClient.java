@@ -7,6 +7,7 @@ import dev.ferry.api.AuthenticationException;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.TlsHandshakes;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -97,6 +98,10 @@ final class RestClient {
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new NodeUnavailableException("the Syncthing node at " + base + " is not answering (is it running?)", e);
         } catch (SSLHandshakeException e) {
+            if (TlsHandshakes.cutShort(e)) {
+                throw new TransientSyncException("the Syncthing node at " + base + " cut the connection during the TLS handshake ("
+                        + e.getMessage() + ")", e);
+            }
             throw new AuthenticationException("the Syncthing node at " + base + " presented a certificate that is not trusted: "
                     + e.getMessage(), e);
         } catch (HttpTimeoutException e) {

@@ -8,6 +8,7 @@ import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.SyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.TlsHandshakes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -112,6 +113,10 @@ final class WebDavErrors {
                 || e.getCause() instanceof RedirectException)) {
             return new PermanentSyncException(where + ": the server redirects in a loop or too often ("
                     + e.getCause().getMessage() + ")", e);
+        }
+        if (e instanceof SSLHandshakeException h && TlsHandshakes.cutShort(h)) {
+            return new TransientSyncException(where + ": the connection was cut during the TLS handshake ("
+                    + e.getMessage() + ")", e);
         }
         if (e instanceof SSLHandshakeException) {
             return new PermanentSyncException(where + ": TLS handshake failed (" + e.getMessage()
