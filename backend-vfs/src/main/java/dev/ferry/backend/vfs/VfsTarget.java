@@ -15,7 +15,8 @@ import org.apache.commons.vfs2.FileObject;
 
 /**
  * A target over any Apache Commons VFS location. Capabilities come from what the provider
- * declares: times kept only where it can set them, read-only where it cannot write.
+ * declares: times kept only where it can set them, read-only where it cannot write. Every call
+ * into VFS holds {@link VfsLock}, as VFS is not safe for concurrent use.
  */
 public final class VfsTarget implements SyncTarget {
 
@@ -57,40 +58,44 @@ public final class VfsTarget implements SyncTarget {
 
     @Override
     public Optional<Entry> stat(SyncPath path) throws IOException {
-        FileObject f = root.resolve(path);
-        f.refresh();
-        return root.entry(path, f);
+        return VfsLock.call(() -> {
+            FileObject f = root.resolve(path);
+            f.refresh();
+            return root.entry(path, f);
+        });
     }
 
     @Override
     public InputStream open(SyncPath path, long offset) throws IOException {
-        FileObject f = root.resolve(path);
-        if (!f.isFile()) {
-            throw new NotFoundException("no such file: " + path);
-        }
-        InputStream in = f.getContent().getInputStream();
-        in.skipNBytes(offset);
-        return in;
+        return VfsLock.call(() -> {
+            FileObject f = root.resolve(path);
+            if (!f.isFile()) {
+                throw new NotFoundException("no such file: " + path);
+            }
+            InputStream in = VfsLock.guarded(f.getContent().getInputStream());
+            in.skipNBytes(offset);
+            return in;
+        });
     }
 
     @Override
     public Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
-        return writes.write(path, content, hints);
+        return writes.write(path, content, hints); // holds the lock per VFS call, not while reading content
     }
 
     @Override
     public void delete(SyncPath path) throws IOException {
-        writes.delete(path);
+        VfsLock.run(() -> writes.delete(path));
     }
 
     @Override
     public void makeDirectories(SyncPath directory) throws IOException {
-        writes.makeDirectories(directory);
+        VfsLock.run(() -> writes.makeDirectories(directory));
     }
 
     @Override
     public void close() throws IOException {
-        root.root().close();
+        VfsLock.run(() -> root.root().close());
     }
 
     @Override

@@ -29,39 +29,75 @@ final class VfsWrites {
         }
     }
 
+    /**
+     * Holds {@link VfsLock} for each VFS call but never while reading {@code content}: a slow
+     * source must not stop readers of this location, nor a write of another file.
+     */
     Entry write(SyncPath path, InputStream content, WriteHints hints) throws IOException {
         requireWritable(path);
         if (path.isRoot()) {
             throw new IllegalArgumentException("cannot write the root");
         }
-        FileObject dest = root.resolve(path);
-        if (!hints.precondition().isNone()
-                && !hints.precondition().matches(root.entry(path, dest))) {
-            throw new PreconditionFailedException("changed since the plan saw it: " + path);
-        }
-        FileObject parent = root.resolve(path.parent());
-        parent.createFolder();
+        refuseUnwritableName(path);
         boolean rename = root.has(Capability.RENAME);
-        FileObject out = rename ? VfsRoot.child(parent, TemporaryNames.newName(path.name())) : dest;
+        FileObject[] destAndOut = VfsLock.call(() -> {
+            FileObject dest = root.resolve(path);
+            if (!hints.precondition().isNone() && !hints.precondition().matches(root.entry(path, dest))) {
+                throw new PreconditionFailedException("changed since the plan saw it: " + path);
+            }
+            FileObject parent = root.resolve(path.parent());
+            parent.createFolder();
+            return new FileObject[] {dest, rename ? VfsRoot.child(parent, TemporaryNames.newName(path.name())) : dest};
+        });
+        FileObject dest = destAndOut[0];
+        FileObject out = destAndOut[1];
         InputStream in = hints.size() >= 0 ? new ExactSizeInputStream(content, hints.size(), "write " + path) : content;
         try {
-            try (OutputStream os = out.getContent().getOutputStream()) {
-                in.transferTo(os);
+            OutputStream os = VfsLock.call(() -> out.getContent().getOutputStream());
+            try {
+                byte[] buffer = new byte[64 << 10];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    int length = n;
+                    VfsLock.run(() -> os.write(buffer, 0, length));
+                }
+            } finally {
+                VfsLock.run(os::close);
             }
-            if (hints.modTime().isPresent() && root.has(Capability.SET_LAST_MODIFIED_FILE)) {
-                out.getContent().setLastModifiedTime(hints.modTime().get().toEpochMilli());
-            }
-            if (rename) {
-                out.moveTo(dest);
-            }
+            VfsLock.run(() -> {
+                if (hints.modTime().isPresent() && root.has(Capability.SET_LAST_MODIFIED_FILE)) {
+                    out.getContent().setLastModifiedTime(hints.modTime().get().toEpochMilli());
+                }
+                if (rename) {
+                    out.moveTo(dest);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             if (rename) {
-                out.delete();
+                VfsLock.run(out::delete);
             }
             throw e;
         }
-        dest.refresh();
-        return root.entry(path, dest).orElseThrow(() -> new IOException("written file vanished: " + path));
+        return VfsLock.call(() -> {
+            dest.refresh();
+            return root.entry(path, dest).orElseThrow(() -> new IOException("written file vanished: " + path));
+        });
+    }
+
+    /**
+     * JSch, VFS's SFTP client, reads {@code ?} and {@code *} in every remote path as glob
+     * patterns, and VFS turns a backslash that would quote them into a separator: such a name
+     * cannot be written through {@code vfs:sftp}. Refused up front, naming the file.
+     */
+    private void refuseUnwritableName(SyncPath path) throws PermanentSyncException {
+        if (!"sftp".equals(root.root().getName().getScheme())) {
+            return;
+        }
+        for (String segment : path.segments()) {
+            if (segment.indexOf('?') >= 0 || segment.indexOf('*') >= 0) {
+                throw new PermanentSyncException("cannot write " + path + " through vfs:sftp: its SFTP client (JSch) "
+                        + "reads ? and * in a name as a pattern; use an sftp:// location, which has no such limit");
+            }
+        }
     }
 
     void delete(SyncPath path) throws IOException {
