@@ -52,7 +52,8 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
     static final Duration PRECISION = Duration.ofNanos(1000);
     private static final int SUBS_PER_SCAN = 100;
     /** Attempts of the scan at close (see {@link #flushPatiently()}). */
-    private static final int CLOSE_FLUSH_ATTEMPTS = 5;
+    /** How long close() keeps retrying its last flush and scan through a flaky connection (a fixed count was used up in a second). */
+    private static final Duration CLOSE_FLUSH_PATIENCE = Duration.ofSeconds(10);
     /**
      * How often changes are scanned while a run goes on: peers start fetching while Ferry still
      * writes, instead of after the last file.
@@ -308,10 +309,11 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
 
     /**
      * The last flush and the scan of the whole target, at close: nothing retries them but this (the engine's retries end with the
-     * run's actions), so a lost connection to the node is tried again a few times, with a short
-     * wait, before the run is failed for it. The changed paths stay pending until a scan succeeds.
+     * run's actions), so a lost connection to the node is tried again, with a growing wait, for
+     * up to {@link #CLOSE_FLUSH_PATIENCE} before the run is failed for it. The changed paths stay pending until a scan succeeds.
      */
     private void flushPatiently() throws IOException {
+        long deadline = System.nanoTime() + CLOSE_FLUSH_PATIENCE.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
                 flush();
@@ -323,12 +325,12 @@ public final class SyncthingTarget implements SyncTarget, ModTimeSetter {
                 }
                 return;
             } catch (TransientSyncException e) {
-                if (attempt == CLOSE_FLUSH_ATTEMPTS) {
+                if (System.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 LOG.debug("{}: scan at close failed (attempt {}): {}", description, attempt, e.getMessage());
                 try {
-                    Thread.sleep(100L * attempt);
+                    Thread.sleep(Math.min(2_000L, 100L * attempt));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
