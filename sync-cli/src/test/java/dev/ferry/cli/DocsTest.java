@@ -203,6 +203,7 @@ class DocsTest {
         String ci = Files.readString(root.resolve(".ci/run"));
         assertThat(readme).contains("mvn -B -q -DskipTests package").contains("bin/ferry sync examples/sample-tree");
         assertThat(readme).contains("\nmvn -B verify\n");
-        assertThat(ci).contains("\nmvn -B verify\n");
+        // CI keeps the build output for its secret scan: the same command, piped to tee.
+        assertThat(ci).containsPattern("(?m)^mvn -B verify( 2>&1 \\| tee .*)?$");
     }
 }
