@@ -48,12 +48,19 @@ final class ListParser extends FTPFileEntryParserImpl {
         if (entry == null || entry.isBlank() || TOTAL.matcher(entry).matches()) {
             return null;
         }
-        FTPFile f = fastUnix(entry, zone, ZonedDateTime.now(zone));
-        if (f == null) {
-            f = unix.parseFTPEntry(entry);
-        }
-        if (f == null) {
-            f = windows.parseFTPEntry(entry);
+        FTPFile f;
+        try {
+            f = fastUnix(entry, zone, ZonedDateTime.now(zone));
+            if (f == null) {
+                f = unix.parseFTPEntry(entry);
+            }
+            if (f == null) {
+                f = windows.parseFTPEntry(entry);
+            }
+        } catch (NumberFormatException e) {
+            // A number too long for its field (found by fuzzing: a 62-digit count) is an unreadable
+            // line like any other, not a failed listing.
+            f = null;
         }
         if (f == null || f.getName() == null) {
             unparsed.add(entry);
