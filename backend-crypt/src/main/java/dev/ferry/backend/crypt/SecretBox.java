@@ -1,9 +1,7 @@
 package dev.ferry.backend.crypt;
 
-import org.bouncycastle.crypto.engines.XSalsa20Engine;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /**
  * NaCl's secretbox (XSalsa20 and Poly1305) from Bouncy Castle's primitives: the first 32 bytes of
@@ -15,22 +13,19 @@ final class SecretBox {
     /** Bytes the tag adds to each sealed message. */
     static final int OVERHEAD = 16;
 
-    private static final byte[] ZEROS = new byte[32];
-
-    private final KeyParameter key;
-    private final XSalsa20Engine stream = new XSalsa20Engine();
+    private final XSalsa20Blocks stream;
     private final Poly1305 mac = new Poly1305();
     private final byte[] macKey = new byte[32];
     private final byte[] tag = new byte[OVERHEAD];
 
     SecretBox(byte[] key) {
-        this.key = new KeyParameter(key);
+        this.stream = new XSalsa20Blocks(key);
     }
 
     /** Seals {@code len} bytes of {@code in} into {@code out} (tag then ciphertext: {@code len + 16} bytes). */
     void seal(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
         start(nonce);
-        stream.processBytes(in, inOff, len, out, outOff + OVERHEAD);
+        stream.xor(in, inOff, len, out, outOff + OVERHEAD);
         mac.update(out, outOff + OVERHEAD, len);
         mac.doFinal(out, outOff);
     }
@@ -53,13 +48,12 @@ final class SecretBox {
         if (diff != 0) {
             return false;
         }
-        stream.processBytes(in, inOff + OVERHEAD, len - OVERHEAD, out, outOff);
+        stream.xor(in, inOff + OVERHEAD, len - OVERHEAD, out, outOff);
         return true;
     }
 
     private void start(byte[] nonce) {
-        stream.init(true, new ParametersWithIV(key, nonce));
-        stream.processBytes(ZEROS, 0, 32, macKey, 0);
+        stream.start(nonce, macKey);
         mac.init(new KeyParameter(macKey));
     }
 }
