@@ -15,20 +15,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.digest.BuiltinDigests;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,27 +44,18 @@ class SftpHostileServerTest {
     @TempDir
     Path dir;
 
-    private SshServer server;
-    private String fingerprint;
+    private MinaSftpServer server;
     /** Sizes announced instead of the true ones, by file name. */
     private final Map<String, Long> lies = new TreeMap<>();
 
     @BeforeEach
     void start() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("server/data"));
+        Path data = Files.createDirectories(dir.resolve("root/data"));
         Files.writeString(data.resolve("ok.txt"), "fine");
         for (String f : HOSTILE.keySet()) {
             Files.writeString(data.resolve(f), "hostile " + f);
         }
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve("hostkey.ser"));
-        server.setKeyPairProvider(keys);
-        server.setPasswordAuthenticator((user, password, session) -> "ferry".equals(user) && "pw-123".equals(password));
-        server.setFileSystemFactory(new VirtualFileSystemFactory(dir.resolve("server")));
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
-        sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
+        server = MinaSftpServer.start(dir, new SftpFileSystemAccessor() {
             @Override
             public void putRemoteFileName(SftpSubsystemProxy proxy, Path path, Buffer buf, String name, boolean shortName)
                     throws IOException {
@@ -88,34 +72,24 @@ class SftpHostileServerTest {
                 return SftpFileSystemAccessor.super.resolveReportedFileAttributes(proxy, file, flags, attrs, options);
             }
         });
-        server.setSubsystemFactories(List.of(sftp));
-        server.start();
-        KeyPair kp = keys.loadKeys(null).iterator().next();
-        fingerprint = KeyUtils.getFingerPrint(BuiltinDigests.sha256, kp.getPublic());
     }
 
     @AfterEach
     void stop() throws IOException {
         if (server != null) {
-            server.stop(true);
+            server.close();
         }
     }
 
     private SyncTarget open() throws IOException {
-        Path known = dir.resolve("known_hosts");
-        if (!Files.exists(known)) {
-            Files.writeString(known, "");
-        }
-        return SyncTargets.load().open("sftp://ferry@127.0.0.1:" + server.getPort() + "/data",
-                Map.of("password", "pw-123", "knownHosts", known.toString(), "hostKey", fingerprint, "shellHashes", "false",
-                        "connections", "2"));
+        return server.open();
     }
 
     /** Every file below {@code dir} but the server's own, as paths relative to {@code dir}. */
     private List<String> writtenOutsideServer() throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
             return all.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())
-                    .filter(p -> !p.startsWith("server/") && !p.equals("hostkey.ser") && !p.equals("known_hosts")).toList();
+                    .filter(p -> !p.startsWith("root/") && !p.equals("hostkey.ser") && !p.equals("known_hosts")).toList();
         }
     }
 
@@ -147,10 +121,10 @@ class SftpHostileServerTest {
     @Test
     void aServerAnnouncingMoreOrFewerBytesThanItSendsLeavesNoFileUnderTheFinalName() throws Exception {
         for (String f : HOSTILE.keySet()) {
-            Files.delete(dir.resolve("server/data").resolve(f));
+            Files.delete(dir.resolve("root/data").resolve(f));
         }
-        Files.write(dir.resolve("server/data/more.bin"), new byte[100_000]);
-        Files.write(dir.resolve("server/data/fewer.bin"), new byte[100_000]);
+        Files.write(dir.resolve("root/data/more.bin"), new byte[100_000]);
+        Files.write(dir.resolve("root/data/fewer.bin"), new byte[100_000]);
         lies.put("more.bin", 200_000L);
         lies.put("fewer.bin", 50_000L);
         Path dest = dir.resolve("dest");
