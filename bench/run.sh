@@ -23,7 +23,7 @@ usage: bench/run.sh [options]
   --rclone CMD     rclone's command (default: rclone)
   --datasets LIST  small,large (default: both)
   --timeout SEC    per-run limit (default 3600)
-  --target NAME    target pair: local (default), s3 (S3Proxy), ftp (vsftpd), webdav (Apache mod_dav)
+  --target NAME    target pair: local (default), s3 (S3Proxy), ftp (vsftpd), webdav (Apache mod_dav), sftp (OpenSSH)
   --embedded       also time "ferry (embedded)": every sync a request to one long-lived JVM that runs
                    Ferry in-process (dev.ferry.cli.Main.run), as an application embedding Ferry does.
                    Its rows exclude JVM start: they are not the ferry command's speed

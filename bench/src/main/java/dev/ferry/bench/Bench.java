@@ -96,8 +96,9 @@ final class Bench {
                 }
                 report.headerLine("- rclone: `" + rclone.display().replace(rcloneConf.toString(), "<empty file>")
                         + "` (defaults: --transfers 4, --checkers 8; AWS_CA_BUNDLE unset)");
-                if (pair.hasCpReference() && o.datasets.contains("large")) {
-                    report.headerLine("- reference: `" + Tool.cp().display() + "` (large initial sync only)");
+                if (o.datasets.contains("large")) {
+                    pair.reference().ifPresent(ref -> report.headerLine("- reference: `" + ref.display()
+                            + "` (large initial sync only)"));
                 }
 
                 String loadBefore = MachineInfo.loadAverage();
@@ -169,8 +170,8 @@ final class Bench {
         wrong.clear();
         Map<Tool, Destination> dests = new LinkedHashMap<>();
         List<Tool> initialTools = new ArrayList<>(tools);
-        if (d.kind() == Dataset.Kind.LARGE && pair.hasCpReference()) {
-            initialTools.add(Tool.cp());
+        if (d.kind() == Dataset.Kind.LARGE) {
+            pair.reference().ifPresent(initialTools::add);
         }
         for (Tool t : initialTools) {
             dests.put(t, pair.destination(d.dirName() + "-" + slug(t)));

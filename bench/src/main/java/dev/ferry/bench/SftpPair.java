@@ -1,32 +1,37 @@
 package dev.ferry.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Local directory → OpenSSH's sshd on a loopback port, the same server for both tools. sshd
- * ({@code /usr/sbin/sshd}, Debian {@code openssh-server}) runs with its own config, host key and
- * authorized-keys file: a key login for the current user with a key generated for this run, and
- * a {@code known_hosts} both tools check the host key against. Ferry reads the location and key
- * from a named remote in its own config file ({@code FERRY_CONFIG}), rclone from its config.
- * The server's directory is the destinations' local view.
+ * Local directory → OpenSSH's sshd on a loopback port, the same server for both tools. The server
+ * is backend-sftp's test sshd ({@code dev.ferry.backend.sftp.TestSshd}: {@code /usr/sbin/sshd}
+ * with its own config, host key, key login for the current user and {@code known_hosts}), run in
+ * a JVM of its own through {@code TestSshdMain} because this harness links only the JDK. Ferry
+ * reads the location and key from a named remote in its own config file ({@code FERRY_CONFIG}),
+ * rclone from its config; both check the host key against the same {@code known_hosts}. The
+ * server writes to this pair's directory, which is the destinations' local view. The large
+ * initial sync also times {@code scp} (OpenSSH's client, SFTP protocol) as the line-rate reference.
  */
 final class SftpPair implements TargetPair {
-    private static final Path SSHD = Path.of("/usr/sbin/sshd");
+    private static final String MAIN = "dev.ferry.backend.sftp.TestSshdMain";
 
     private final Path work;
     private final Path store;
-    private Process server;
-    private int port;
-    private final String user = System.getProperty("user.name");
+    private Process helper;
+    private final Map<String, String> facts = new HashMap<>();
 
     SftpPair(Path work) {
         this.work = work.toAbsolutePath().normalize();
@@ -45,51 +50,57 @@ final class SftpPair implements TargetPair {
 
     @Override
     public void start() throws IOException {
-        if (!Files.isExecutable(SSHD)) {
-            throw new IOException("the sftp pair needs sshd: apt-get install -y openssh-server");
-        }
         Fs.deleteRecursively(work);
         Files.createDirectories(store);
-        Path hostKey = work.resolve("host_ed25519");
-        Path clientKey = work.resolve("client_ed25519");
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
-        Files.copy(clientKey.resolveSibling("client_ed25519.pub"), work.resolve("authorized_keys"));
-        Files.createDirectories(Path.of("/run/sshd"));
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
+        Path ferryJar = Path.of("sync-cli/target/ferry.jar").toAbsolutePath();
+        Path tests = testClasses();
+        if (!Files.isRegularFile(ferryJar)) {
+            throw new IOException("the sftp pair starts its sshd with " + ferryJar + " on the class path: build it"
+                    + " (mvn -q -pl sync-cli -am package)");
         }
-        String conf = String.join("\n",
-                "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
-                "PidFile " + work.resolve("sshd.pid"), "AuthorizedKeysFile " + work.resolve("authorized_keys"),
-                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
-                "PermitRootLogin prohibit-password", "UsePAM no", "StrictModes no", "AllowUsers " + user,
-                "MaxSessions 64", "MaxStartups 64", "Subsystem sftp internal-sftp", "LogLevel ERROR", "");
-        Path confFile = work.resolve("sshd_config");
-        Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-        String pub = Files.readString(work.resolve("host_ed25519.pub")).trim();
-        String[] parts = pub.split(" ");
-        Files.writeString(work.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
-        server = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", confFile.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("sshd.out").toFile()).start();
-        LoopbackServer.awaitListening(server, port, Duration.ofSeconds(15), work.resolve("sshd.out"), "sshd");
+        Path out = work.resolve("sshd-helper.out");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        helper = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx64m", "-cp", tests + ":" + ferryJar, MAIN)
+                .redirectError(work.resolve("sshd-helper.err").toFile()).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(helper.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null && !line.equals("ready"); line = r.readLine()) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    facts.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        if (!facts.containsKey("port")) {
+            close();
+            throw new IOException("the test sshd did not start: " + facts.getOrDefault("error", "")
+                    + " " + Files.readString(work.resolve("sshd-helper.err")));
+        }
         Path ferryConf = work.resolve("ferry.conf");
         Files.createFile(ferryConf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(ferryConf, "[bench-sftp]\nurl = sftp://" + user + "@127.0.0.1:" + port + store
-                + "\nkeyFile = " + clientKey + "\nknownHosts = " + work.resolve("known_hosts") + "\n");
+        Files.writeString(ferryConf, "[bench-sftp]\nurl = sftp://" + fact("user") + "@127.0.0.1:" + fact("port") + store
+                + "\nkeyFile = " + fact("clientKey") + "\nknownHosts = " + fact("knownHosts") + "\n");
     }
 
-    private static void run(List<String> command) throws IOException {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + out);
+    /** backend-sftp's test classes: its test jar, or its compiled test classes. */
+    private static Path testClasses() throws IOException {
+        Path target = Path.of("backend-sftp/target").toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> s = Files.list(target)) {
+                Optional<Path> jar = s.filter(p -> p.getFileName().toString().endsWith("-tests.jar")).findFirst();
+                if (jar.isPresent()) {
+                    return jar.get();
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
+        Path classes = target.resolve("test-classes");
+        if (Files.isRegularFile(classes.resolve("dev/ferry/backend/sftp/TestSshdMain.class"))) {
+            return classes;
+        }
+        throw new IOException("the sftp pair needs backend-sftp's test sshd: build it (mvn -q -pl backend-sftp -am install -DskipTests)");
+    }
+
+    private String fact(String key) {
+        return facts.get(key);
     }
 
     @Override
@@ -101,8 +112,10 @@ final class SftpPair implements TargetPair {
 
     @Override
     public String rcloneConfig() {
-        return "[bench-sftp]\ntype = sftp\nhost = 127.0.0.1\nport = " + port + "\nuser = " + user
-                + "\nkey_file = " + work.resolve("client_ed25519") + "\nknown_hosts_file = " + work.resolve("known_hosts")
+        // shell_type given, so rclone does not probe the shell; it still runs md5sum over exec
+        // after each upload (its default hash check), as a user gets it.
+        return "[bench-sftp]\ntype = sftp\nhost = 127.0.0.1\nport = " + fact("port") + "\nuser = " + fact("user")
+                + "\nkey_file = " + fact("clientKey") + "\nknown_hosts_file = " + fact("knownHosts")
                 + "\nshell_type = unix\n";
     }
 
@@ -116,6 +129,18 @@ final class SftpPair implements TargetPair {
         return false;
     }
 
+    /**
+     * {@code scp -r} of the source's files into the destination (the server's path is the view's,
+     * sshd running on this machine); OpenSSH 9's scp speaks SFTP.
+     */
+    @Override
+    public Optional<Tool> reference() {
+        String scp = "exec scp -q -r -P " + fact("port") + " -i " + fact("clientKey") + " -o BatchMode=yes"
+                + " -o UserKnownHostsFile=" + fact("knownHosts") + " \"$1\"/* " + fact("user") + "@127.0.0.1:\"$2\"/";
+        return Optional.of(new Tool("scp", List.of("sh", "-c", scp, "scp", "{src}", "{dst}"), Tool.DstForm.LOCAL_VIEW,
+                Set.of()));
+    }
+
     @Override
     public boolean downloads() {
         return true;
@@ -123,9 +148,17 @@ final class SftpPair implements TargetPair {
 
     @Override
     public void close() throws IOException {
-        if (server != null) {
-            LoopbackServer.stop(server);
-            server = null;
+        if (helper != null) {
+            helper.getOutputStream().close(); // the helper's stdin: it stops sshd and exits
+            try {
+                if (!helper.waitFor(15, TimeUnit.SECONDS)) {
+                    LoopbackServer.stop(helper);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LoopbackServer.stop(helper);
+            }
+            helper = null;
         }
     }
 }

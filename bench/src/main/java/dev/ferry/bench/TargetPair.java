@@ -52,6 +52,14 @@ interface TargetPair extends AutoCloseable {
     /** Whether {@code cp -r} into {@link Destination#view()} is a meaningful throughput reference. */
     boolean hasCpReference();
 
+    /**
+     * The throughput reference timed beside the tools on the large initial sync: {@code cp -r}
+     * where {@link #hasCpReference()}, else what the pair offers ({@code scp} for SFTP), or none.
+     */
+    default java.util.Optional<Tool> reference() {
+        return hasCpReference() ? java.util.Optional.of(Tool.cp()) : java.util.Optional.empty();
+    }
+
     @Override
     default void close() throws IOException {
     }

@@ -78,4 +78,16 @@ class ReportTest {
         assertThat(md).contains("| ferry (embedded) | 0.200 | 83.9 | 50% |")
                 .contains("ferry at 25% of cp throughput (target ≥ 90%): **not met**");
     }
+
+    @Test
+    void aPairsOwnReferenceReplacesCpInTheThroughputTableAndTheTarget() {
+        Dataset large = Dataset.large(2, 8 * Dataset.MIB);
+        Report report = new Report("t");
+        report.add(new Report.Result(large, Scenario.INITIAL, "scp", seconds(0.3)));
+        report.add(new Report.Result(large, Scenario.INITIAL, "ferry", seconds(0.32)));
+        report.add(new Report.Result(large, Scenario.INITIAL, "rclone", seconds(0.5)));
+        String md = report.markdown();
+        assertThat(md).contains("| tool | median s | MB/s | % of scp |").contains("| scp | 0.300 |")
+                .contains("ferry at 94% of scp throughput (target ≥ 90%): **met**").doesNotContain("% of cp");
+    }
 }

@@ -8,7 +8,6 @@ import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.api.WriteHints;
-import dev.ferry.core.SyncTargets;
 import dev.ferry.testkit.Listings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,21 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
-import java.security.KeyPair;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.digest.BuiltinDigests;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,22 +42,12 @@ class SftpFaultTest {
     @TempDir
     Path dir;
 
-    private SshServer server;
+    private MinaSftpServer server;
     private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
-    private String fingerprint;
 
     @BeforeEach
     void start() throws Exception {
-        Files.createDirectories(dir.resolve("root"));
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve("hostkey.ser"));
-        server.setKeyPairProvider(keys);
-        server.setPasswordAuthenticator((user, password, session) -> "ferry".equals(user) && "pw-123".equals(password));
-        server.setFileSystemFactory(new VirtualFileSystemFactory(dir.resolve("root")));
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
-        sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
+        server = MinaSftpServer.start(dir, new SftpFileSystemAccessor() {
             @Override
             public SeekableByteChannel openFile(SftpSubsystemProxy proxy, FileHandle handle, Path file, String h,
                     Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
@@ -75,16 +55,12 @@ class SftpFaultTest {
                 return new Failing(ch, proxy);
             }
         });
-        server.setSubsystemFactories(List.of(sftp));
-        server.start();
-        KeyPair kp = keys.loadKeys(null).iterator().next();
-        fingerprint = KeyUtils.getFingerPrint(BuiltinDigests.sha256, kp.getPublic());
     }
 
     @AfterEach
     void stop() throws IOException {
         if (server != null) {
-            server.stop(true);
+            server.close();
         }
     }
 
@@ -123,13 +99,7 @@ class SftpFaultTest {
     }
 
     private SyncTarget open() throws IOException {
-        Path known = dir.resolve("known_hosts");
-        if (!Files.exists(known)) {
-            Files.writeString(known, "");
-        }
-        return SyncTargets.load().open("sftp://ferry@127.0.0.1:" + server.getPort() + "/data",
-                Map.of("password", "pw-123", "knownHosts", known.toString(), "hostKey", fingerprint, "shellHashes", "false",
-                        "connections", "2"));
+        return server.open();
     }
 
     private static void put(SyncTarget t, String p, byte[] data) throws IOException {

@@ -108,6 +108,13 @@ public final class TestSshd {
         Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-r--r--"));
         String user = System.getProperty("user.name");
         Files.createDirectories(Path.of("/run/sshd"));
+        // Commands sshd runs (hash commands over exec) start the login's shell, and Debian's bash
+        // then sources ~/.bashrc: a slow one (pyenv init takes ~3 s on the dev machine) made every
+        // exec cost seconds and rclone, which runs md5sum after each upload, look hung. A HOME of
+        // our own gives every login a clean shell start, as on a typical server.
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
         int port = freePort();
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n",
@@ -124,6 +131,7 @@ public final class TestSshd {
                 "AuthorizedKeysFile " + authorized,
                 "AllowUsers " + user + " " + PASSWORD_USER,
                 "Subsystem sftp internal-sftp",
+                "SetEnv HOME=" + home,
                 "MaxSessions 64",
                 "MaxStartups 64:30:128",
                 "LogLevel ERROR",
