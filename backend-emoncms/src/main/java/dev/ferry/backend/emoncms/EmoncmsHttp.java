@@ -6,6 +6,8 @@ import dev.ferry.api.AuthenticationException;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.TlsHandshakes;
+import dev.ferry.backend.support.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +44,17 @@ final class EmoncmsHttp {
     private final AtomicLong requests = new AtomicLong();
     private volatile String key;
 
-    EmoncmsHttp(URI base, Duration timeout) {
+    EmoncmsHttp(URI base, Duration timeout, Optional<TlsTrust> tls) {
         this.base = base;
         this.timeout = timeout;
-        // The JDK client checks https certificates against the JDK trust store and host names.
+        // The JDK client checks https certificates against the JDK trust store and host names,
+        // unless the user pinned a certificate or gave a CA file (TlsTrust: the pin replaces the
+        // host-name check, a CA keeps it).
         // HTTP/1.1: Emoncms runs behind Apache, nginx or PHP's server; an h2c upgrade gains nothing.
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        tls.ifPresent(t -> b.sslContext(t.context()));
+        this.client = b.build();
     }
 
     /** Logs in or checks the key; after this every request carries the write key. */
@@ -108,6 +116,8 @@ final class EmoncmsHttp {
         HttpResponse<InputStream> r;
         try {
             r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (SSLHandshakeException e) {
+            throw handshake(e, action);
         } catch (IOException e) {
             throw new TransientSyncException("cannot reach Emoncms at " + base + " (" + action + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -161,6 +171,8 @@ final class EmoncmsHttp {
         HttpResponse<byte[]> r;
         try {
             r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (SSLHandshakeException e) {
+            throw handshake(e, action);
         } catch (IOException e) {
             throw new TransientSyncException("cannot reach Emoncms at " + base + " (" + action + "): " + e, e);
         } catch (InterruptedException e) {
@@ -172,6 +184,20 @@ final class EmoncmsHttp {
             check(r.statusCode(), r.body(), action);
         }
         return r;
+    }
+
+    /**
+     * A handshake the connection cut short is a network failure (retried); one that refused the
+     * certificate wants the user to trust it: permanent, naming the two options that do.
+     */
+    private IOException handshake(SSLHandshakeException e, String action) {
+        if (TlsHandshakes.cutShort(e)) {
+            return new TransientSyncException("cannot reach Emoncms at " + base + " (" + action
+                    + "): the connection was cut during the TLS handshake (" + e.getMessage() + ")", e);
+        }
+        return new PermanentSyncException("TLS handshake with Emoncms at " + base + " failed, its certificate is not trusted ("
+                + e.getMessage() + "); trust it with the option " + TlsTrust.PINNED_CERTIFICATE + " (its SHA-256) or "
+                + TlsTrust.CA + " (a PEM file of the CA)", e);
     }
 
     private void check(int status, byte[] body, String action) throws IOException {

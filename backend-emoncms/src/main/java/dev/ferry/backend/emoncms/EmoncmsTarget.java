@@ -55,7 +55,7 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
 
     /** Connects: logs in or checks the key, so bad credentials and non-Emoncms servers fail here. */
     static EmoncmsTarget open(EmoncmsOptions options) throws IOException {
-        EmoncmsHttp http = new EmoncmsHttp(options.base(), options.timeout());
+        EmoncmsHttp http = new EmoncmsHttp(options.base(), options.timeout(), options.tls());
         http.authenticate(options);
         return new EmoncmsTarget(options, http);
     }
