@@ -7,6 +7,7 @@ import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,22 +29,35 @@ public final class TlsTrustContract {
 
     private TlsTrustContract() {}
 
-    /** Runs the four cases; {@code optionsHint} is a text the refusal must contain (the option names the backend offers). */
+    /**
+     * Runs the four cases with the common options: no trust options, {@code pinnedCertificate} of
+     * another certificate, then {@code pinnedCertificate} and {@code ca} of the right one.
+     * {@code optionsHint} are texts the refusal must contain (the names of the options that fix it).
+     */
     public static void check(Opener opener, TestCertificates.SelfSigned certificate, String... optionsHint) throws IOException {
+        check(opener, Map.of("pinnedCertificate", "00:" + certificate.sha256().substring(3)),
+                List.of(Map.of("pinnedCertificate", certificate.sha256()), Map.of("ca", certificate.certificatePem().toString())),
+                optionsHint);
+    }
+
+    /**
+     * The same for a backend whose options differ: {@code wrongPin} pins another certificate,
+     * each of {@code trusting} must make the target open and list its root.
+     */
+    public static void check(Opener opener, Map<String, String> wrongPin, List<Map<String, String>> trusting,
+            String... optionsHint) throws IOException {
         assertThatThrownBy(() -> opener.open(Map.of()).close())
                 .as("a self-signed certificate is refused by default")
                 .isInstanceOf(PermanentSyncException.class)
                 .hasMessageContaining("TLS")
                 .hasMessageContainingAll(optionsHint)
                 .hasMessageNotContaining(TestSecrets.MARKER);
-        String otherPin = "00:" + certificate.sha256().substring(3);
-        assertThatThrownBy(() -> opener.open(Map.of("pinnedCertificate", otherPin)).close())
+        assertThatThrownBy(() -> opener.open(wrongPin).close())
                 .as("a pin of another certificate is refused")
                 .isInstanceOf(PermanentSyncException.class)
                 .hasMessageContaining("not the pinned one")
                 .hasMessageNotContaining(TestSecrets.MARKER);
-        for (Map<String, String> trust : java.util.List.of(Map.of("pinnedCertificate", certificate.sha256()),
-                Map.of("ca", certificate.certificatePem().toString()))) {
+        for (Map<String, String> trust : trusting) {
             try (SyncTarget t = opener.open(trust)) {
                 assertThat(Listings.collect(t, SyncPath.ROOT).notices()).as("listing over TLS with %s", trust.keySet()).isEmpty();
             }

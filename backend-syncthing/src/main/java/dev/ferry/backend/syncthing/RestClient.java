@@ -102,8 +102,9 @@ final class RestClient {
                 throw new TransientSyncException("the Syncthing node at " + base + " cut the connection during the TLS handshake ("
                         + e.getMessage() + ")", e);
             }
-            throw new AuthenticationException("the Syncthing node at " + base + " presented a certificate that is not trusted: "
-                    + e.getMessage(), e);
+            throw new AuthenticationException("TLS handshake with the Syncthing node at " + base + " failed, its certificate"
+                    + " is not trusted (" + e.getMessage() + "); pin it with the option cert (the node's https-cert.pem)"
+                    + " or trust its issuer with ca (a PEM file)", e);
         } catch (HttpTimeoutException e) {
             throw new TransientSyncException("the Syncthing node at " + base + " did not answer " + method + " " + path
                     + " within " + readTimeout.toSeconds() + " s", e);
