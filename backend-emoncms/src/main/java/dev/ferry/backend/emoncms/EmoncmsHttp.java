@@ -6,6 +6,7 @@ import dev.ferry.api.AuthenticationException;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.BoundedBody;
 import dev.ferry.backend.support.TlsHandshakes;
 import dev.ferry.backend.support.TlsTrust;
 import java.io.IOException;
@@ -36,6 +37,11 @@ final class EmoncmsHttp {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmoncmsHttp.class);
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The largest JSON reply read: a feed list of about 30,000 feeds. A reply that never ends is
+     * cut here instead of filling the heap.
+     */
+    static final long MAX_JSON = 16L << 20;
 
     private final HttpClient client;
     private final URI base;
@@ -170,10 +176,14 @@ final class EmoncmsHttp {
         requests.incrementAndGet();
         HttpResponse<byte[]> r;
         try {
-            r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = client.send(b.build(), BoundedBody.ofBytes(MAX_JSON, timeout));
         } catch (SSLHandshakeException e) {
             throw handshake(e, action);
         } catch (IOException e) {
+            if (BoundedBody.tooLarge(e).isPresent()) {
+                throw new PermanentSyncException("Emoncms at " + base + " sent a reply to " + action + " larger than "
+                        + (MAX_JSON >> 20) + " MiB: not an answer Emoncms gives", e);
+            }
             throw new TransientSyncException("cannot reach Emoncms at " + base + " (" + action + "): " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
