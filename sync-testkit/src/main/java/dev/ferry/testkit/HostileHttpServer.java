@@ -126,8 +126,13 @@ public final class HostileHttpServer implements AutoCloseable {
      * (or until the client hangs up).
      */
     public static Route stall(String start, Duration stall) {
+        return stall("application/json", start, stall);
+    }
+
+    /** As {@link #stall(String, Duration)}, with another content type. */
+    public static Route stall(String type, String start, Duration stall) {
         return x -> {
-            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.getResponseHeaders().set("Content-Type", type);
             x.sendResponseHeaders(200, 0);
             x.getResponseBody().write(start.getBytes(StandardCharsets.UTF_8));
             x.getResponseBody().flush();

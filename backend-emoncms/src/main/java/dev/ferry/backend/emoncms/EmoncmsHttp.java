@@ -139,7 +139,20 @@ final class EmoncmsHttp {
             check(r.statusCode(), body, action);
             throw new PermanentSyncException("Emoncms at " + base + " answered " + action + " with " + snippet(body));
         }
-        return r.body();
+        return new java.io.FilterInputStream(BoundedBody.idleLimited(r.body(), timeout)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (java.net.http.HttpTimeoutException e) {
+                    throw new TransientSyncException("Emoncms at " + base + " stopped sending its reply to " + action + " ("
+                            + e.getMessage() + ")", e);
+                } catch (IOException e) {
+                    throw new TransientSyncException("Emoncms at " + base + ": the reply to " + action + " broke off ("
+                            + (e.getCause() != null ? e.getCause() : e) + ")", e);
+                }
+            }
+        };
     }
 
     /** A POST of raw bytes answered with JSON. */

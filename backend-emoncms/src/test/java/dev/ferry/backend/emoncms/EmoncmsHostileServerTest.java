@@ -152,22 +152,28 @@ class EmoncmsHostileServerTest {
     }
 
     @Test
-    void exportsShorterOrLongerThanListedPublishNothingUnderTheFinalName() throws Exception {
-        String list = "[" + feed(1, "t", "short", "100") + "," + feed(2, "t", "long", "2") + "," + feed(3, "t", "cut", "100") + "]";
+    @Timeout(60)
+    void exportsShorterLongerOrStalledPublishNothingUnderTheFinalName() throws Exception {
+        String list = "[" + feed(1, "t", "short", "100") + "," + feed(2, "t", "long", "2") + "," + feed(3, "t", "cut", "100")
+                + "," + feed(4, "t", "stalled", "100") + "]";
         server.route("/l/feed/export.json", x -> {
             String id = x.getRequestURI().getQuery().replaceAll(".*id=(\\d+).*", "$1");
             switch (id) {
                 case "1" -> HostileHttpServer.send(x, 200, "application/octet-stream", new byte[40]); // 400 listed
                 case "2" -> HostileHttpServer.send(x, 200, "application/octet-stream", new byte[400]); // 8 listed
+                case "4" -> HostileHttpServer.stall("application/octet-stream", "0123456789", Duration.ofSeconds(60)).answer(x);
                 default -> HostileHttpServer.lyingLength("application/octet-stream", 400, new byte[40]).answer(x);
             }
         });
-        try (SyncTarget t = emoncms("l", HostileHttpServer.json(list), Map.of())) {
+        try (SyncTarget t = emoncms("l", HostileHttpServer.json(list), Map.of("timeout", "2s"))) {
             Path dest = tmp.resolve("dest");
+            long t0 = System.nanoTime();
             SyncReport report = download(t, dest);
+            assertThat(System.nanoTime() - t0).as("the stalled export gave up after the timeout").isLessThan(30_000_000_000L);
             String failures = report.failures().stream().map(Object::toString).collect(Collectors.joining("\n"));
             System.out.println("[reliability] Emoncms lying sizes: " + failures.replace('\n', ';'));
-            assertThat(failures).contains("t/short").contains("t/long").contains("t/cut");
+            assertThat(failures).contains("t/short").contains("t/long").contains("t/cut: Emoncms at")
+                    .contains("t/stalled: Emoncms at").contains("stopped sending");
             assertThat(report.filesCopied()).isZero();
             assertThat(files(dest)).as("no file, no leftover temporary file").isEmpty();
         }

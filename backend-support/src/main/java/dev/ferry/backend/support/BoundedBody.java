@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * past {@code maxBytes} fails with {@link TooLargeException} and one not finished
  * {@code deadline} after its headers with {@link HttpTimeoutException}; either way the
  * connection is dropped. {@code HttpClient.send} reports both as an {@link IOException} whose
- * cause is the one raised here.
+ * cause is the one raised here. A streamed body (file content) is not held, but can stall as
+ * well: {@link #idleLimited} bounds the wait of each read.
  */
 public final class BoundedBody {
 
@@ -64,6 +65,63 @@ public final class BoundedBody {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code in}, closed when one read waits longer than {@code idle} for data (a server that
+     * stalls mid-body): that read then fails with {@link HttpTimeoutException}. Closing the JDK
+     * client's body stream wakes a blocked read, so the wait ends on time.
+     */
+    public static java.io.InputStream idleLimited(java.io.InputStream in, Duration idle) {
+        return new java.io.FilterInputStream(in) {
+            private volatile boolean expired;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                ScheduledFuture<?> t = TIMER.schedule(this::expire, idle.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    if (expired) {
+                        throw new HttpTimeoutException("no data for " + idle.toMillis() / 1000.0 + " s");
+                    }
+                    throw e;
+                } finally {
+                    t.cancel(false);
+                }
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                // Through read, so the wait is bounded too.
+                byte[] buf = new byte[(int) Math.min(8192, Math.max(n, 1))];
+                long left = n;
+                while (left > 0) {
+                    int r = read(buf, 0, (int) Math.min(buf.length, left));
+                    if (r < 0) {
+                        break;
+                    }
+                    left -= r;
+                }
+                return n - left;
+            }
+
+            private void expire() {
+                expired = true;
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // the read fails with the timeout all the same
+                }
+            }
+        };
     }
 
     private static ScheduledThreadPoolExecutor timer() {
