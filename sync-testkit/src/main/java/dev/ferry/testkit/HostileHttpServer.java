@@ -73,6 +73,22 @@ public final class HostileHttpServer implements AutoCloseable {
         return endlessBytes.get();
     }
 
+    /**
+     * Runs {@code call}, which meets an {@link #endlessJson endless reply}: it must fail, and the
+     * client must have stopped reading before the server sent 64 MiB. Prints the figure under
+     * {@code what}; returns the failure for the caller's checks of its type and message.
+     */
+    public Throwable refusesEndless(String what, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        long t0 = System.nanoTime();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(call);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("[reliability] %s: refused after %d ms, %d MiB sent by the server%n", what, ms, endlessBytes.get() >> 20);
+        org.assertj.core.api.Assertions.assertThat(failure).as("%s fails", what).isNotNull();
+        org.assertj.core.api.Assertions.assertThat(endlessBytes.get()).as("the client stopped reading soon after its limit")
+                .isLessThan(64L << 20);
+        return failure;
+    }
+
     private void dispatch(HttpExchange x) throws IOException {
         try (x) {
             x.getRequestBody().transferTo(OutputStream.nullOutputStream());
