@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.core.SyncJob;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.TestCertificates;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -74,23 +75,17 @@ class EmbeddedServerTest {
 
     @Test
     void servesHttpsWithACertificateAndStillWantsTheToken() throws Exception {
-        Path ks = dir.resolve("serve.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "serve", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                "-ext", "san=ip:127.0.0.1", "-validity", "3", "-keystore", ks.toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        TestCertificates.SelfSigned cert = TestCertificates.selfSigned(dir.resolve("serve.p12"));
         SyncTargets targets = SyncTargets.load();
         Path src = Files.createDirectories(dir.resolve("a"));
         try (FerryServer server = FerryServer.builder().address(new InetSocketAddress("127.0.0.1", 0))
-                .token("a-token-of-twenty-chars").tls(ServeConfig.tls(ks, "changeit"))
+                .token("a-token-of-twenty-chars").tls(ServeConfig.tls(cert.keystore(), TestCertificates.STORE_PASSWORD))
                 .job("j1", SyncJob.builder(targets.open(src.toString())).destination("b", targets.open(dir.resolve("b").toString())))
                 .build().start()) {
             assertThat(server.url()).startsWith("https://127.0.0.1:");
             KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(ks)) {
-                trust.load(in, "changeit".toCharArray());
+            try (InputStream in = Files.newInputStream(cert.keystore())) {
+                trust.load(in, TestCertificates.STORE_PASSWORD.toCharArray());
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);

@@ -6,6 +6,9 @@ import dev.ferry.api.AuthenticationException;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.BoundedBody;
+import dev.ferry.backend.support.TlsHandshakes;
+import dev.ferry.backend.support.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,11 @@ final class EmoncmsHttp {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmoncmsHttp.class);
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The largest JSON reply read: a feed list of about 30,000 feeds. A reply that never ends is
+     * cut here instead of filling the heap.
+     */
+    static final long MAX_JSON = 16L << 20;
 
     private final HttpClient client;
     private final URI base;
@@ -40,13 +50,17 @@ final class EmoncmsHttp {
     private final AtomicLong requests = new AtomicLong();
     private volatile String key;
 
-    EmoncmsHttp(URI base, Duration timeout) {
+    EmoncmsHttp(URI base, Duration timeout, Optional<TlsTrust> tls) {
         this.base = base;
         this.timeout = timeout;
-        // The JDK client checks https certificates against the JDK trust store and host names.
+        // The JDK client checks https certificates against the JDK trust store and host names,
+        // unless the user pinned a certificate or gave a CA file (TlsTrust: the pin replaces the
+        // host-name check, a CA keeps it).
         // HTTP/1.1: Emoncms runs behind Apache, nginx or PHP's server; an h2c upgrade gains nothing.
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        tls.ifPresent(t -> b.sslContext(t.context()));
+        this.client = b.build();
     }
 
     /** Logs in or checks the key; after this every request carries the write key. */
@@ -108,6 +122,8 @@ final class EmoncmsHttp {
         HttpResponse<InputStream> r;
         try {
             r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (SSLHandshakeException e) {
+            throw handshake(e, action);
         } catch (IOException e) {
             throw new TransientSyncException("cannot reach Emoncms at " + base + " (" + action + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -123,7 +139,20 @@ final class EmoncmsHttp {
             check(r.statusCode(), body, action);
             throw new PermanentSyncException("Emoncms at " + base + " answered " + action + " with " + snippet(body));
         }
-        return r.body();
+        return new java.io.FilterInputStream(BoundedBody.idleLimited(r.body(), timeout)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (java.net.http.HttpTimeoutException e) {
+                    throw new TransientSyncException("Emoncms at " + base + " stopped sending its reply to " + action + " ("
+                            + e.getMessage() + ")", e);
+                } catch (IOException e) {
+                    throw new TransientSyncException("Emoncms at " + base + ": the reply to " + action + " broke off ("
+                            + (e.getCause() != null ? e.getCause() : e) + ")", e);
+                }
+            }
+        };
     }
 
     /** A POST of raw bytes answered with JSON. */
@@ -160,8 +189,14 @@ final class EmoncmsHttp {
         requests.incrementAndGet();
         HttpResponse<byte[]> r;
         try {
-            r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = client.send(b.build(), BoundedBody.ofBytes(MAX_JSON, timeout));
+        } catch (SSLHandshakeException e) {
+            throw handshake(e, action);
         } catch (IOException e) {
+            if (BoundedBody.tooLarge(e).isPresent()) {
+                throw new PermanentSyncException("Emoncms at " + base + " sent a reply to " + action + " larger than "
+                        + (MAX_JSON >> 20) + " MiB: not an answer Emoncms gives", e);
+            }
             throw new TransientSyncException("cannot reach Emoncms at " + base + " (" + action + "): " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,6 +207,20 @@ final class EmoncmsHttp {
             check(r.statusCode(), r.body(), action);
         }
         return r;
+    }
+
+    /**
+     * A handshake the connection cut short is a network failure (retried); one that refused the
+     * certificate wants the user to trust it: permanent, naming the two options that do.
+     */
+    private IOException handshake(SSLHandshakeException e, String action) {
+        if (TlsHandshakes.cutShort(e)) {
+            return new TransientSyncException("cannot reach Emoncms at " + base + " (" + action
+                    + "): the connection was cut during the TLS handshake (" + e.getMessage() + ")", e);
+        }
+        return new PermanentSyncException("TLS handshake with Emoncms at " + base + " failed, its certificate is not trusted ("
+                + e.getMessage() + "); trust it with the option " + TlsTrust.PINNED_CERTIFICATE + " (its SHA-256) or "
+                + TlsTrust.CA + " (a PEM file of the CA)", e);
     }
 
     private void check(int status, byte[] body, String action) throws IOException {

@@ -4,6 +4,7 @@ import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.backend.support.SpecOptions;
+import dev.ferry.backend.support.TlsTrust;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +25,11 @@ import java.util.regex.Pattern;
  * @param uploadBudget the largest {@code feed/sync} request body in bytes
  * @param legacyUpload always upload through {@code feed/upload.json} (servers before 11.5.7)
  * @param timeout time allowed for one request
+ * @param tls for {@code emoncmss:}, whom to trust beyond the JDK's trust store (a pinned
+ *     certificate or a CA file); empty: the JDK's store and host-name check decide
  */
 record EmoncmsOptions(URI base, Optional<String> apikey, Optional<String> user, String password, Optional<Path> dataDir,
-        int uploadBudget, boolean legacyUpload, Duration timeout) {
+        int uploadBudget, boolean legacyUpload, Duration timeout, Optional<TlsTrust> tls) {
 
     static final List<TargetOption> OPTIONS = List.of(
             TargetOption.secret("apikey", "the write API key (32 hex characters)"),
@@ -35,7 +38,9 @@ record EmoncmsOptions(URI base, Optional<String> apikey, Optional<String> user, 
             TargetOption.of("dataDir", "a local instance's data folder (with phpfina/ and phptimeseries/): read feeds from its files"),
             TargetOption.of("uploadBudget", "largest feed/sync request in bytes (default 1000000)"),
             TargetOption.of("legacyUpload", "upload through feed/upload.json, for servers before 11.5.7 (PHPFina only)"),
-            TargetOption.of("timeout", "time allowed for one request (default 60s)"));
+            TargetOption.of("timeout", "time allowed for one request (default 60s)"),
+            TargetOption.of(TlsTrust.PINNED_CERTIFICATE, "emoncmss: " + TlsTrust.OPTIONS.get(0).description()),
+            TargetOption.of(TlsTrust.CA, "emoncmss: " + TlsTrust.OPTIONS.get(1).description()));
 
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
 
@@ -70,7 +75,12 @@ record EmoncmsOptions(URI base, Optional<String> apikey, Optional<String> user, 
         int budget = (int) SpecOptions.number(spec, "uploadBudget", 1_000_000, 1024, 64L << 20);
         boolean legacy = SpecOptions.flag(spec, "legacyUpload", false);
         Duration timeout = SpecOptions.duration(spec, "timeout", Duration.ofSeconds(60));
-        return new EmoncmsOptions(base, apikey, user, password, dataDir, budget, legacy, timeout);
+        Optional<TlsTrust> tls = TlsTrust.of(spec);
+        if (tls.isPresent() && !https) {
+            throw new InvalidTargetException("options '" + TlsTrust.PINNED_CERTIFICATE + "' and '" + TlsTrust.CA
+                    + "' are for emoncmss: (https) locations");
+        }
+        return new EmoncmsOptions(base, apikey, user, password, dataDir, budget, legacy, timeout, tls);
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -55,7 +54,7 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
 
     /** Connects: logs in or checks the key, so bad credentials and non-Emoncms servers fail here. */
     static EmoncmsTarget open(EmoncmsOptions options) throws IOException {
-        EmoncmsHttp http = new EmoncmsHttp(options.base(), options.timeout());
+        EmoncmsHttp http = new EmoncmsHttp(options.base(), options.timeout(), options.tls());
         http.authenticate(options);
         return new EmoncmsTarget(options, http);
     }
@@ -89,11 +88,10 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
         String tag = directory.isRoot() ? null : directory.name();
         TreeSet<String> tags = new TreeSet<>();
         boolean any = directory.isRoot();
-        for (FeedMeta f : feeds()) {
+        FeedCatalog.Feeds all = feeds();
+        for (FeedMeta f : all.usable()) {
             if (tag == null && !f.tag().isEmpty()) {
-                if (safe(f.tag(), directory, sink) && tags.add(f.tag())) {
-                    sink.entry(Entry.directory(SyncPath.ROOT.child(f.tag())).build());
-                }
+                tagEntry(f.tag(), tags, sink);
             } else if (tag == null ? f.tag().isEmpty() : tag.equals(f.tag())) {
                 any = true;
                 if (safe(f.name(), directory, sink)) {
@@ -104,6 +102,17 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
                         sink.notice(new ListingNotice(directory.child(f.name()).toString(), ListingNotice.Reason.UNREADABLE,
                                 e.getMessage()));
                     }
+                }
+            }
+        }
+        // Feeds the server described impossibly (absurd counts, shared ids or names): said, never used.
+        for (FeedCatalog.Rejected r : all.rejected()) {
+            if (tag == null && !r.tag().isEmpty()) {
+                tagEntry(r.tag(), tags, sink);
+            } else if (tag == null ? r.tag().isEmpty() : tag.equals(r.tag())) {
+                any = true;
+                if (safe(r.name(), directory, sink)) {
+                    sink.notice(new ListingNotice(directory.child(r.name()).toString(), ListingNotice.Reason.UNREADABLE, r.reason()));
                 }
             }
         }
@@ -121,7 +130,7 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
         if (f.isPresent()) {
             return Optional.of(entry(path, withFiles(f.get())));
         }
-        if (path.depth() == 1 && feeds().stream().anyMatch(x -> x.tag().equals(path.name()))) {
+        if (path.depth() == 1 && feeds().usable().stream().anyMatch(x -> x.tag().equals(path.name()))) {
             return Optional.of(Entry.directory(path).build());
         }
         return Optional.empty();
@@ -255,6 +264,13 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
         return m;
     }
 
+    /** A tag's directory entry once, or its notice once if the tag is no safe name. */
+    private void tagEntry(String tag, TreeSet<String> seen, ListingSink sink) throws IOException {
+        if (seen.add(tag) && safe(tag, SyncPath.ROOT, sink)) {
+            sink.entry(Entry.directory(SyncPath.ROOT.child(tag)).build());
+        }
+    }
+
     private boolean safe(String name, SyncPath dir, ListingSink sink) {
         try {
             SyncPath.checkName(name);
@@ -270,11 +286,16 @@ public final class EmoncmsTarget implements SyncTarget, Appender, SourceAwareWri
             return Optional.empty();
         }
         String tag = path.depth() == 2 ? path.parent().name() : "";
-        return feeds().stream().filter(f -> f.tag().equals(tag) && f.name().equals(path.name())).findFirst();
+        FeedCatalog.Feeds all = feeds();
+        Optional<FeedCatalog.Rejected> rejected = all.rejected(tag, path.name());
+        if (rejected.isPresent()) {
+            throw new PermanentSyncException("feed " + path + ": " + rejected.get().reason());
+        }
+        return all.usable().stream().filter(f -> f.tag().equals(tag) && f.name().equals(path.name())).findFirst();
     }
 
     /** The feeds as the server has them now: never cached, a feed grows every few seconds. */
-    private List<FeedMeta> feeds() throws IOException {
+    private FeedCatalog.Feeds feeds() throws IOException {
         return catalog.list();
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The feeds of the logged-in user, through {@code feed/list.json?meta=1}, {@code feed/getmeta.json}
@@ -26,25 +27,71 @@ final class FeedCatalog {
         this.http = http;
     }
 
+    /**
+     * A feed list: the usable feeds, and those left out because the server described them in a
+     * way no real feed can be (an absurd count, an id or a TAG/NAME shared with another feed),
+     * each with the reason, so the listing can say so and writes never pick one of them.
+     */
+    record Feeds(List<FeedMeta> usable, List<Rejected> rejected) {
+        Feeds {
+            usable = List.copyOf(usable);
+            rejected = List.copyOf(rejected);
+        }
+
+        /** The reason {@code TAG/NAME} was left out, if it was. */
+        Optional<Rejected> rejected(String tag, String name) {
+            return rejected.stream().filter(r -> r.tag().equals(tag) && r.name().equals(name)).findFirst();
+        }
+    }
+
+    /** A feed left out of a listing, and why. */
+    record Rejected(String tag, String name, String reason) {
+    }
+
     /** Every PHPFina and PHPTimeSeries feed, with its meta. */
-    List<FeedMeta> list() throws IOException {
+    Feeds list() throws IOException {
         return feeds(http.getJson("feed/list.json", Map.of("meta", "1")), String.valueOf(http.base()));
     }
 
     /** The feeds of a {@code feed/list.json} answer from the server at {@code where}. */
-    static List<FeedMeta> feeds(JsonNode a, String where) throws PermanentSyncException {
+    static Feeds feeds(JsonNode a, String where) throws PermanentSyncException {
         if (!a.isArray()) {
             throw new PermanentSyncException("Emoncms at " + where + " answered feed/list.json with " + brief(a));
         }
         List<FeedMeta> feeds = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
         for (JsonNode f : a) {
             Optional<FeedEngine> engine = FeedEngine.of(num(f, "engine"));
             if (engine.isEmpty()) {
                 continue;
             }
-            feeds.add(meta(num(f, "id"), f.path("tag").asText(""), f.path("name").asText(""), engine.get(), f, where));
+            String tag = f.path("tag").asText("");
+            String name = f.path("name").asText("");
+            try {
+                feeds.add(meta(num(f, "id"), tag, name, engine.get(), f, where));
+            } catch (PermanentSyncException e) {
+                rejected.add(new Rejected(tag, name, e.getMessage()));
+            }
         }
-        return feeds;
+        // Two feeds under one id or one TAG/NAME: any write could land in the wrong one, so neither is used.
+        Map<Integer, List<FeedMeta>> byId = feeds.stream().collect(Collectors.groupingBy(FeedMeta::id));
+        Map<String, List<FeedMeta>> byName = feeds.stream().collect(Collectors.groupingBy(FeedMeta::label));
+        List<FeedMeta> usable = new ArrayList<>();
+        for (FeedMeta m : feeds) {
+            List<FeedMeta> sameId = byId.get(m.id());
+            List<FeedMeta> sameName = byName.get(m.label());
+            if (sameId.size() > 1) {
+                rejected.add(new Rejected(m.tag(), m.name(), "Emoncms at " + where + " lists " + sameId.size() + " feeds with id "
+                        + m.id() + " (" + sameId.stream().map(FeedMeta::label).collect(Collectors.joining(", ")) + "): none of them is used"));
+            } else if (sameName.size() > 1) {
+                rejected.add(new Rejected(m.tag(), m.name(), "Emoncms at " + where + " lists " + sameName.size() + " feeds named "
+                        + m.label() + " (ids " + sameName.stream().map(x -> String.valueOf(x.id())).collect(Collectors.joining(", "))
+                        + "): none of them is used"));
+            } else {
+                usable.add(m);
+            }
+        }
+        return new Feeds(usable, rejected);
     }
 
     /** One feed's meta, fresh from the server (after any failed or partial upload). */

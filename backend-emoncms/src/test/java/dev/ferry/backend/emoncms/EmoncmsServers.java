@@ -192,7 +192,8 @@ public final class EmoncmsServers {
     /** One Emoncms instance: its URL, data folders and first user's keys. */
     public static final class Instance implements AutoCloseable {
         public static final String USER = "admin";
-        public static final String PASSWORD = "instance-pw-1";
+        /** The first user's password: it carries sync-testkit's leak marker (its keys are the server's own, 32 hex digits). */
+        public static final String PASSWORD = dev.ferry.testkit.TestSecrets.secret("emoncms");
         private final EmoncmsServers servers;
         private final String name;
         private final Path root;

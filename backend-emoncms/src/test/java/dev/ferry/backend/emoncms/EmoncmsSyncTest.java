@@ -253,10 +253,10 @@ class EmoncmsSyncTest {
                 .hasMessageContaining("Invalid API key")
                 .message().doesNotContain(badKey);
         assertThatThrownBy(() -> SyncTargets.load().open(remote.location(),
-                Map.of("user", EmoncmsServers.Instance.USER, "password", "wrong-pw-123")))
+                Map.of("user", EmoncmsServers.Instance.USER, "password", dev.ferry.testkit.TestSecrets.secret("wrong-emoncms-password"))))
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining("refused user admin")
-                .message().doesNotContain("wrong-pw-123");
+                .message().doesNotContain(dev.ferry.testkit.TestSecrets.MARKER);
         assertThatThrownBy(() -> SyncTargets.load().open(remote.location(), Map.of("apikey", "not-a-key")))
                 .isInstanceOf(InvalidTargetException.class)
                 .hasMessageContaining("32 lowercase hex");
@@ -278,7 +278,7 @@ class EmoncmsSyncTest {
             assertThatThrownBy(() -> SyncTargets.load().open(loc, Map.of("apikey", remote.writeKey())))
                     .isInstanceOf(InvalidTargetException.class)
                     .hasMessageContaining("not an Emoncms server");
-            assertThatThrownBy(() -> SyncTargets.load().open(loc, Map.of("user", "u", "password", "p")))
+            assertThatThrownBy(() -> SyncTargets.load().open(loc, Map.of("user", "u", "password", dev.ferry.testkit.TestSecrets.secret("p"))))
                     .isInstanceOf(InvalidTargetException.class)
                     .hasMessageContaining("not an Emoncms server");
         } finally {

@@ -1,9 +1,10 @@
 package dev.ferry.backend.ftp;
 
-import dev.ferry.backend.support.SpecOptions;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
+import dev.ferry.backend.support.SpecOptions;
+import dev.ferry.backend.support.TlsTrust;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
@@ -11,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -62,7 +61,7 @@ record FtpOptions(
     static final String PASSWORD = "password";
     static final String IMPLICIT_TLS = "implicitTls";
     static final String TRUST_ALL = "trustAll";
-    static final String PINNED_CERTIFICATE = "pinnedCertificate";
+    static final String PINNED_CERTIFICATE = TlsTrust.PINNED_CERTIFICATE;
     static final String ENCODING = "encoding";
     static final String SERVER_TIME_ZONE = "serverTimeZone";
     static final String CONNECTIONS = "connections";
@@ -146,20 +145,7 @@ record FtpOptions(
         Optional<byte[]> pin = Optional.empty();
         Optional<String> pinText = value(spec, PINNED_CERTIFICATE);
         if (pinText.isPresent()) {
-            String hex = pinText.get().replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
-            if (hex.startsWith("sha256/")) {
-                hex = hex.substring(7);
-            }
-            try {
-                byte[] b = HexFormat.of().parseHex(hex);
-                if (b.length != 32) {
-                    throw new IllegalArgumentException("length");
-                }
-                pin = Optional.of(b);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidTargetException("option '" + PINNED_CERTIFICATE
-                        + "' must be a SHA-256 fingerprint: 64 hex digits, colons allowed");
-            }
+            pin = Optional.of(TlsTrust.fingerprint(pinText.get()));
         }
         Charset encoding;
         try {

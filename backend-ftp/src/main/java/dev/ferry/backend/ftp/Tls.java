@@ -1,11 +1,9 @@
 package dev.ferry.backend.ftp;
 
 import dev.ferry.backend.support.ServerTrust;
+import dev.ferry.backend.support.TlsTrust;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.CertificateException;
-import java.util.HexFormat;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -62,22 +60,6 @@ final class Tls {
 
     /** Accepts the one certificate whose SHA-256 is {@code pin}, or any when {@code pin} is null. */
     static ServerTrust pinned(byte[] pin) {
-        return new ServerTrust(chain -> {
-            if (pin == null) {
-                return;
-            }
-            if (chain == null || chain.length == 0) {
-                throw new CertificateException("the server sent no certificate");
-            }
-            try {
-                byte[] got = MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
-                if (!MessageDigest.isEqual(got, pin)) {
-                    throw new CertificateException("the server's certificate (SHA-256 " + HexFormat.of().formatHex(got)
-                            + ") is not the pinned one");
-                }
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new CertificateException(e);
-            }
-        });
+        return pin == null ? new ServerTrust(chain -> { }) : TlsTrust.pinned(pin);
     }
 }

@@ -2,20 +2,14 @@ package dev.ferry.backend.ftp;
 
 import dev.ferry.api.SyncTarget;
 import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.TestCertificates;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +31,7 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
 /**
  * The real FTP servers the tests talk to, each started once per test JVM on a free loopback port
  * and stopped when it exits: Apache FtpServer in-process (plain and explicit TLS, with a
- * self-signed certificate made by keytool at test time), and vsftpd as a child process where
+ * self-signed certificate from sync-testkit's {@link TestCertificates}), and vsftpd as a child process where
  * {@code /usr/sbin/vsftpd} is installed. Each test gets a fresh directory below the server's root.
  */
 public final class TestServers {
@@ -305,10 +299,10 @@ public final class TestServers {
         options.put("password", PASSWORD);
         if (withTls) {
             Path ks = root.resolveSibling(root.getFileName() + ".p12");
-            String fingerprint = selfSignedKeystore(ks);
+            String fingerprint = TestCertificates.selfSigned(ks).sha256();
             SslConfigurationFactory ssl = new SslConfigurationFactory();
             ssl.setKeystoreFile(ks.toFile());
-            ssl.setKeystorePassword("changeit");
+            ssl.setKeystorePassword(TestCertificates.STORE_PASSWORD);
             ssl.setKeystoreType("PKCS12");
             lf.setSslConfiguration(ssl.createSslConfiguration());
             lf.setImplicitSsl(false);
@@ -332,39 +326,6 @@ public final class TestServers {
         um.save(user);
         sf.setUserManager(um);
         return sf;
-    }
-
-    /** A PKCS#12 keystore with a self-signed certificate for 127.0.0.1; returns its SHA-256 fingerprint. */
-    static String selfSignedKeystore(Path ks) throws Exception {
-        Files.deleteIfExists(ks);
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "ftp", "-keyalg", "RSA",
-                "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "3",
-                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        Certificate cert = store.getCertificate("ftp");
-        return HexFormat.ofDelimiter(":").formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
-    }
-
-    /** Writes the key and certificate of a keystore made by {@link #selfSignedKeystore} as PEM files. */
-    static void writePem(Path ks, Path certPem, Path keyPem) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(certPem, "-----BEGIN CERTIFICATE-----\n"
-                + b64.encodeToString(store.getCertificate("ftp").getEncoded()) + "\n-----END CERTIFICATE-----\n");
-        Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
-                + b64.encodeToString(store.getKey("ftp", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
     }
 
     private static Server startVsftpd(boolean withTls) throws Exception {
@@ -393,8 +354,9 @@ public final class TestServers {
         Map<String, String> options = new TreeMap<>(Map.of("user", "anonymous"));
         if (withTls) {
             Path ks = work.resolve("server.p12");
-            options.put("pinnedCertificate", selfSignedKeystore(ks));
-            writePem(ks, work.resolve("cert.pem"), work.resolve("key.pem"));
+            TestCertificates.SelfSigned cert = TestCertificates.selfSigned(ks);
+            options.put("pinnedCertificate", cert.sha256());
+            cert.writePem(work.resolve("cert.pem"), work.resolve("key.pem"));
             conf += String.join("\n", "ssl_enable=YES", "allow_anon_ssl=YES", "force_anon_logins_ssl=YES",
                     "force_anon_data_ssl=YES", "require_ssl_reuse=YES", "ssl_ciphers=HIGH",
                     "rsa_cert_file=" + work.resolve("cert.pem"), "rsa_private_key_file=" + work.resolve("key.pem"), "");

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Locale;
+import org.apache.http.conn.ssl.DefaultHostnameVerifier;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -41,12 +44,17 @@ final class ClientSetup {
                 return Region.US_EAST_1;
             }
         });
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .maxConnections(Math.max(64, o.uploadConcurrency() * 4))
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofSeconds(60))
+                .tcpKeepAlive(true);
+        // A pin is the server's identity (a self-signed certificate rarely names its address):
+        // no host-name check on top of it; a CA file keeps the usual one.
+        o.tls().ifPresent(t -> http.socketFactory(new SSLConnectionSocketFactory(t.context(),
+                t.checksHostName() ? new DefaultHostnameVerifier() : NoopHostnameVerifier.INSTANCE)));
         S3ClientBuilder b = S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(Math.max(64, o.uploadConcurrency() * 4))
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60))
-                        .tcpKeepAlive(true))
+                .httpClientBuilder(http)
                 .region(region)
                 .credentialsProvider(credentials)
                 // The engine hashes what it reads and checks it against the listed MD5: the SDK need not too.

@@ -7,11 +7,15 @@ import dev.ferry.api.PermissionDeniedException;
 import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.SyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.TlsHandshakes;
+import dev.ferry.backend.support.TlsTrust;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -73,6 +77,10 @@ final class S3Errors {
             return iio;
         }
         if (e instanceof SdkClientException sce) {
+            Optional<IOException> tls = refusedTls(e, prefix);
+            if (tls.isPresent()) {
+                return tls.get();
+            }
             String m = String.valueOf(sce.getMessage()).toLowerCase(Locale.ROOT);
             if (m.contains("unable to load credentials") || m.contains("unable to load region")) {
                 return new AuthenticationException(prefix + "no credentials: give accessKey and secretKey, or set up"
@@ -87,6 +95,22 @@ final class S3Errors {
             return io;
         }
         return new IOException(prefix + e, e);
+    }
+
+    /**
+     * A TLS handshake that ran to its end and refused the server (its certificate, or a host name
+     * it does not name) wants the user to act: permanent, naming the options that trust a
+     * certificate. One the connection cut short is a network failure like any other.
+     */
+    private static Optional<IOException> refusedTls(Throwable e, String prefix) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLHandshakeException h && !TlsHandshakes.cutShort(h) || t instanceof SSLPeerUnverifiedException) {
+                return Optional.of(new PermanentSyncException(prefix + "TLS handshake failed, the server's certificate is not"
+                        + " trusted (" + t.getMessage() + "); trust it with the option " + TlsTrust.PINNED_CERTIFICATE
+                        + " (its SHA-256) or " + TlsTrust.CA + " (a PEM file of the CA)", e));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<Duration> retryAfter(AwsServiceException e) {

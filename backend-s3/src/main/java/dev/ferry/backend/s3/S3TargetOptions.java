@@ -1,5 +1,6 @@
 package dev.ferry.backend.s3;
 
+import dev.ferry.backend.support.TlsTrust;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,6 +35,8 @@ import java.util.Optional;
  * @param incompleteUploadMaxAge multipart uploads under the prefix that were started longer ago
  *     than this and never completed are taken as abandoned (a killed process nobody resumed) and
  *     aborted at the target's first write, so their parts stop costing storage
+ * @param tls whom to trust on an https endpoint beyond the JDK's trust store (a pinned
+ *     certificate or a CA file, backend-support's {@link TlsTrust}); empty: the JDK's store decides
  */
 public record S3TargetOptions(
         Optional<URI> endpoint,
@@ -52,7 +55,8 @@ public record S3TargetOptions(
         Optional<Boolean> conditionalWrites,
         boolean listModTimes,
         int listChunk,
-        Duration incompleteUploadMaxAge) {
+        Duration incompleteUploadMaxAge,
+        Optional<TlsTrust> tls) {
 
     /** 5 MiB: the smallest part S3 accepts (but for the last). */
     public static final int MIN_PART_SIZE = 5 << 20;
@@ -64,7 +68,7 @@ public record S3TargetOptions(
     /** Defaults for AWS with the SDK's credential chain. */
     public static final S3TargetOptions DEFAULTS = new S3TargetOptions(Optional.empty(), Optional.empty(), false,
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            200L << 20, 16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), false, 1000, Duration.ofHours(24));
+            200L << 20, 16L << 20, 16 << 20, 8, 4L << 30, false, Optional.empty(), false, 1000, Duration.ofHours(24), Optional.empty());
 
     /** Validates. */
     public S3TargetOptions {
@@ -109,6 +113,7 @@ public record S3TargetOptions(
                 + ", multipartCutoff=" + multipartCutoff + ", bufferLimit=" + bufferLimit + ", partSize=" + partSize
                 + ", uploadConcurrency=" + uploadConcurrency + ", copyCutoff=" + copyCutoff
                 + ", directoryMarkers=" + directoryMarkers + ", conditionalWrites=" + conditionalWrites.map(String::valueOf).orElse("auto")
-                + ", listModTimes=" + listModTimes + ", listChunk=" + listChunk + ", incompleteUploadMaxAge=" + incompleteUploadMaxAge + "]";
+                + ", listModTimes=" + listModTimes + ", listChunk=" + listChunk + ", incompleteUploadMaxAge=" + incompleteUploadMaxAge
+                + tls.map(t -> ", tls=" + t).orElse("") + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.backend.s3;
 
 import dev.ferry.backend.support.SpecOptions;
+import dev.ferry.backend.support.TlsTrust;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.SyncTargetProvider;
@@ -63,7 +64,8 @@ public final class S3TargetProvider implements SyncTargetProvider {
                     + "the engine stats only the files it needs a time for)"),
             TargetOption.of(LIST_CHUNK, "keys per listing request, 1-1000 (default 1000)"),
             TargetOption.of(INCOMPLETE_UPLOAD_MAX_AGE, "abort multipart uploads under the prefix left unfinished "
-                    + "for longer than this, at the first write (default 24h)"));
+                    + "for longer than this, at the first write (default 24h)"),
+            TlsTrust.OPTIONS.get(0), TlsTrust.OPTIONS.get(1));
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([bkmgt]?)(i?b?)");
 
@@ -150,7 +152,8 @@ public final class S3TargetProvider implements SyncTargetProvider {
                             : Optional.of(SpecOptions.flag(spec, CONDITIONAL_WRITES, false)),
                     SpecOptions.flag(spec, LIST_MOD_TIMES, d.listModTimes()),
                     (int) SpecOptions.number(spec, LIST_CHUNK, d.listChunk(), 1, 1000),
-                    SpecOptions.duration(spec, INCOMPLETE_UPLOAD_MAX_AGE, d.incompleteUploadMaxAge()));
+                    SpecOptions.duration(spec, INCOMPLETE_UPLOAD_MAX_AGE, d.incompleteUploadMaxAge()),
+                    TlsTrust.of(spec));
         } catch (IllegalArgumentException e) {
             throw new InvalidTargetException(e.getMessage(), e);
         }

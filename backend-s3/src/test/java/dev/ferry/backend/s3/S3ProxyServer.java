@@ -2,6 +2,7 @@ package dev.ferry.backend.s3;
 
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TargetSpec;
+import dev.ferry.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -38,13 +39,15 @@ public final class S3ProxyServer {
     private final S3Proxy proxy;
     private final URI endpoint;
     private final Path basedir;
+    private final TestCertificates.SelfSigned certificate;
 
     static {
         System.setProperty("aws.disableEc2Metadata", "true");
         System.setProperty("aws.region", "us-east-1");
     }
 
-    private S3ProxyServer(String provider) throws Exception {
+    private S3ProxyServer(String provider, TestCertificates.SelfSigned certificate) throws Exception {
+        this.certificate = certificate;
         Properties props = new Properties();
         if (provider.equals("filesystem")) {
             basedir = Files.createTempDirectory("ferry-s3proxy-");
@@ -56,12 +59,17 @@ public final class S3ProxyServer {
                 .credentials("identity", "credential")
                 .overrides(props)
                 .build(BlobStoreContext.class);
-        proxy = S3Proxy.builder()
+        S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .ignoreUnknownHeaders(true)
-                .build();
+                .ignoreUnknownHeaders(true);
+        if (certificate == null) {
+            builder.endpoint(URI.create("http://127.0.0.1:0"));
+        } else {
+            builder.secureEndpoint(URI.create("https://127.0.0.1:0"))
+                    .keyStore(certificate.keystore().toString(), TestCertificates.STORE_PASSWORD);
+        }
+        proxy = builder.build();
         proxy.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!"STARTED".equals(proxy.getState())) {
@@ -70,7 +78,8 @@ public final class S3ProxyServer {
             }
             Thread.sleep(5);
         }
-        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        endpoint = certificate == null ? URI.create("http://127.0.0.1:" + proxy.getPort())
+                : URI.create("https://127.0.0.1:" + proxy.getSecurePort());
         try (S3Client c = S3Target.buildClient(baseOptions())) {
             c.createBucket(b -> b.bucket(BUCKET));
         }
@@ -93,9 +102,21 @@ public final class S3ProxyServer {
         return transientStore;
     }
 
+    /**
+     * An in-memory server of the caller's own on https only, presenting {@code certificate}; its
+     * {@link #credentials()} pin the certificate. Stop it with {@link #stop()}.
+     */
+    public static S3ProxyServer https(TestCertificates.SelfSigned certificate) {
+        try {
+            return new S3ProxyServer("transient", certificate);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start S3Proxy on https", e);
+        }
+    }
+
     private static S3ProxyServer start(String provider) {
         try {
-            return new S3ProxyServer(provider);
+            return new S3ProxyServer(provider, null);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start S3Proxy (" + provider + ")", e);
         }
@@ -120,6 +141,9 @@ public final class S3ProxyServer {
         m.put("accessKey", ACCESS_KEY);
         m.put("secretKey", SECRET_KEY);
         m.put("region", "us-east-1");
+        if (certificate != null) {
+            m.put("pinnedCertificate", certificate.sha256());
+        }
         return m;
     }
 
@@ -140,7 +164,8 @@ public final class S3ProxyServer {
         return S3Target.buildClient(baseOptions());
     }
 
-    private void stop() {
+    /** Stops the server (also done at exit). */
+    public void stop() {
         try {
             proxy.stop();
         } catch (Exception e) {

@@ -76,10 +76,10 @@ class SftpLoginTest {
     void wrongPassphraseIsAnAuthenticationErrorWithoutThePassphrase() throws Exception {
         Path root = sshd.freshRoot(Optional.empty());
         assertThatThrownBy(() -> open(sshd.user, root, with(Map.of(), "keyFile", sshd.protectedKey.toString(),
-                "passphrase", "not-the-phrase-42", "knownHosts", sshd.knownHosts.toString())))
+                "passphrase", dev.ferry.testkit.TestSecrets.secret("wrong-phrase"), "knownHosts", sshd.knownHosts.toString())))
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining("passphrase").hasMessageContaining(sshd.protectedKey.toString())
-                .hasMessageNotContaining("not-the-phrase-42");
+                .hasMessageNotContaining(dev.ferry.testkit.TestSecrets.MARKER);
         assertThatThrownBy(() -> open(sshd.user, root, with(Map.of(), "keyFile", sshd.protectedKey.toString(),
                 "knownHosts", sshd.knownHosts.toString())))
                 .isInstanceOf(AuthenticationException.class).hasMessageContaining("needs a passphrase");
@@ -169,10 +169,10 @@ class SftpLoginTest {
             roundTrip(t);
             assertThat(t.toString()).doesNotContain(TestSshd.PASSWORD);
         }
-        assertThatThrownBy(() -> open(TestSshd.PASSWORD_USER, root, with(o, "password", "Wrong-Pass-77")))
+        assertThatThrownBy(() -> open(TestSshd.PASSWORD_USER, root, with(o, "password", dev.ferry.testkit.TestSecrets.secret("wrong-sftp-password"))))
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining(TestSshd.PASSWORD_USER).hasMessageContaining("refused")
-                .hasMessageNotContaining("Wrong-Pass-77");
+                .hasMessageNotContaining(dev.ferry.testkit.TestSecrets.MARKER);
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class TestSshd {
     /** The login the key works for (whoever runs the tests). */
     public final String user;
     /** The passphrase of {@link #protectedKey}. */
-    public static final String KEY_PASSPHRASE = "key-phrase-9";
+    public static final String KEY_PASSPHRASE = dev.ferry.testkit.TestSecrets.secret("sftp-key");
 
     private final Process process;
 

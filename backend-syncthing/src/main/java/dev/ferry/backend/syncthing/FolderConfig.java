@@ -44,7 +44,8 @@ public record FolderConfig(String id, String label, Path path, FolderType type, 
 
     /** Refuses IDs Syncthing would misread in a URL or a config file. */
     static String checkId(String id) {
-        if (id == null || id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._-]+")) {
+        // "." and ".." would be resolved away in the REST URL (rest/config/folders/..), reaching another route.
+        if (id == null || id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._-]+") || id.equals(".") || id.equals("..")) {
             throw new IllegalArgumentException("a folder ID is 1-64 letters, digits, '.', '_' or '-', not '" + id + "'");
         }
         return id;

@@ -7,6 +7,7 @@ import dev.ferry.api.AuthenticationException;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.backend.support.BoundedBody;
 import dev.ferry.backend.support.TlsHandshakes;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,6 +32,8 @@ import javax.net.ssl.SSLHandshakeException;
 final class RestClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest reply read: far above any node's config or status; a reply that never ends stops here. */
+    static final long MAX_REPLY = 16L << 20;
 
     private final URI base;
     private final String apiKey;
@@ -94,7 +97,7 @@ final class RestClient {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(rb.build(), BoundedBody.ofBytes(MAX_REPLY, readTimeout));
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new NodeUnavailableException("the Syncthing node at " + base + " is not answering (is it running?)", e);
         } catch (SSLHandshakeException e) {
@@ -102,8 +105,9 @@ final class RestClient {
                 throw new TransientSyncException("the Syncthing node at " + base + " cut the connection during the TLS handshake ("
                         + e.getMessage() + ")", e);
             }
-            throw new AuthenticationException("the Syncthing node at " + base + " presented a certificate that is not trusted: "
-                    + e.getMessage(), e);
+            throw new AuthenticationException("TLS handshake with the Syncthing node at " + base + " failed, its certificate"
+                    + " is not trusted (" + e.getMessage() + "); pin it with the option cert (the node's https-cert.pem)"
+                    + " or trust its issuer with ca (a PEM file)", e);
         } catch (HttpTimeoutException e) {
             throw new TransientSyncException("the Syncthing node at " + base + " did not answer " + method + " " + path
                     + " within " + readTimeout.toSeconds() + " s", e);
@@ -111,13 +115,17 @@ final class RestClient {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while calling " + path);
         } catch (IOException e) {
+            if (BoundedBody.tooLarge(e).isPresent()) {
+                throw new PermanentSyncException("the Syncthing node at " + base + " answered " + method + " " + path
+                        + " with more than " + (MAX_REPLY >> 20) + " MiB: not an answer Syncthing gives", e);
+            }
             throw new NodeUnavailableException("the Syncthing node at " + base + " is not answering (is it running?): "
                     + e.getMessage(), e);
         }
         int status = response.statusCode();
         String text = new String(response.body(), StandardCharsets.UTF_8).trim();
         if (status / 100 == 2) {
-            return text.isEmpty() ? MissingNode.getInstance() : JSON.readTree(text);
+            return text.isEmpty() ? MissingNode.getInstance() : json(text, method, path);
         }
         String what = method + " " + path + ": " + status + (text.isEmpty() ? "" : " " + text);
         if (status == 401 || status == 403) {
@@ -130,6 +138,20 @@ final class RestClient {
             throw new TransientSyncException("the Syncthing node at " + base + " failed (" + what + ")");
         }
         throw new PermanentSyncException("the Syncthing node at " + base + " refused " + what);
+    }
+
+    /** The reply as JSON: one cut short is a lost connection (retried), anything else not JSON is refused. */
+    private JsonNode json(String text, String method, String path) throws IOException {
+        try {
+            return JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            throw new TransientSyncException("the Syncthing node at " + base + " sent a reply to " + method + " " + path
+                    + " that stops mid-JSON after " + text.length() + " characters (the connection was cut?)", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String start = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+            throw new PermanentSyncException("the Syncthing node at " + base + " answered " + method + " " + path
+                    + " with something that is not JSON: " + start.replaceAll("\\p{Cntrl}", "?"), e);
+        }
     }
 
     private static String queryString(Object... query) {

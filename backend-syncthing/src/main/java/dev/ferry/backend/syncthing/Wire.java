@@ -86,9 +86,22 @@ final class Wire {
         } catch (IllegalArgumentException e) {
             type = FolderType.SEND_RECEIVE;
         }
-        return new FolderConfig(f.path("id").asText(), f.path("label").asText(""), Path.of(f.path("path").asText()),
+        return new FolderConfig(f.path("id").asText(), f.path("label").asText(""), folderPath(f),
                 type, devices, f.path("rescanIntervalS").asInt(), f.path("fsWatcherEnabled").asBoolean(),
                 f.path("fsWatcherDelayS").asInt(), f.path("maxConflicts").asInt(), f.path("paused").asBoolean());
+    }
+
+    /** A folder's path; one this system cannot spell (a NUL) is refused, its control characters shown escaped. */
+    private static Path folderPath(JsonNode f) {
+        String raw = f.path("path").asText();
+        try {
+            return Path.of(raw);
+        } catch (java.nio.file.InvalidPathException e) {
+            StringBuilder shown = new StringBuilder();
+            raw.codePoints().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+            throw new IllegalArgumentException("folder '" + f.path("id").asText() + "' has a path this system cannot use ("
+                    + e.getReason() + "): " + shown);
+        }
     }
 
     static ObjectNode folder(FolderConfig c, DeviceId self) {

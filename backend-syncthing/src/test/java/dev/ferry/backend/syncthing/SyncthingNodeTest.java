@@ -262,13 +262,13 @@ class SyncthingNodeTest {
         assertThatThrownBy(() -> node.addFolder(FolderConfig.builder("nope", nodes.root.resolve("nope")).share(unknown).build()))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining(unknown.value());
         assertThatThrownBy(() -> node.removeDevice(unknown)).isInstanceOf(NotFoundException.class);
-        SyncthingNode wrongKey = SyncthingNode.builder(a.guiUri()).apiKey("wrong-key-123").build();
+        SyncthingNode wrongKey = SyncthingNode.builder(a.guiUri()).apiKey(dev.ferry.testkit.TestSecrets.secret("wrong-key")).build();
         assertThatThrownBy(wrongKey::status).isInstanceOf(AuthenticationException.class)
-                .hasMessageContaining("API key").hasMessageNotContaining("wrong-key-123");
+                .hasMessageContaining("API key").hasMessageNotContaining(dev.ferry.testkit.TestSecrets.MARKER);
         assertThatThrownBy(() -> wrongKey.addDevice(DeviceConfig.builder(unknown).build()))
                 .isInstanceOf(AuthenticationException.class);
         SyncthingNode notRunning = SyncthingNode.builder(java.net.URI.create("http://127.0.0.1:" + TestNodes.freePort()))
-                .apiKey("k").build();
+                .apiKey(dev.ferry.testkit.TestSecrets.secret("k")).build();
         assertThatThrownBy(notRunning::status).isInstanceOf(NodeUnavailableException.class).hasMessageContaining("not answering");
         assertThat(notRunning.ping()).isFalse();
         assertThat(node.devices()).hasSize(devices);

@@ -183,12 +183,12 @@ class SyncthingTargetTest {
                 .hasMessageContaining("no-such-folder");
         assertThatThrownBy(() -> target(a, "shared/docs/../../../etc")).isInstanceOf(InvalidTargetException.class);
         assertThatThrownBy(() -> target(a, "")).isInstanceOf(InvalidTargetException.class).hasMessageContaining("folder ID");
-        assertThatThrownBy(() -> target(a, "shared", "apikey", "wrong-key")).isInstanceOf(AuthenticationException.class)
-                .hasMessageNotContaining("wrong-key");
+        assertThatThrownBy(() -> target(a, "shared", "apikey", dev.ferry.testkit.TestSecrets.secret("wrong-key"))).isInstanceOf(AuthenticationException.class)
+                .hasMessageNotContaining(dev.ferry.testkit.TestSecrets.MARKER);
         assertThatThrownBy(() -> target(a, "shared", "bogus", "1")).isInstanceOf(InvalidTargetException.class)
                 .hasMessageContaining("bogus");
         assertThatThrownBy(() -> new SyncthingTargetProvider().open(new TargetSpec(
-                URI.create("syncthing://127.0.0.1:" + TestNodes.freePort() + "/shared"), Map.of("apikey", "k"))))
+                URI.create("syncthing://127.0.0.1:" + TestNodes.freePort() + "/shared"), Map.of("apikey", dev.ferry.testkit.TestSecrets.secret("k")))))
                 .isInstanceOf(NodeUnavailableException.class);
         // A sub-path of a folder is a target of its own.
         try (SyncthingTarget docs = target(a, "shared/docs")) {

@@ -1,5 +1,6 @@
 package dev.ferry.backend.syncthing;
 
+import dev.ferry.testkit.TestSecrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -43,8 +44,13 @@ final class TestNodes implements AutoCloseable {
         return start(name, false);
     }
 
+    /**
+     * Starts a node; its API key is chosen here and carries sync-testkit's leak marker, so CI's
+     * secret scan would find it in any output.
+     */
     SyncthingProcess start(String name, boolean https) throws IOException {
         SyncthingProcess p = SyncthingProcess.builder(root.resolve(name))
+                .apiKey(TestSecrets.secret("syncthing-" + name))
                 .guiAddress("127.0.0.1:" + freePort())
                 .listenAddress("tcp://127.0.0.1:" + freePort())
                 .name(name)

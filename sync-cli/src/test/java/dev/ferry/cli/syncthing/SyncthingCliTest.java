@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.backend.syncthing.DeviceConfig;
 import dev.ferry.backend.syncthing.SyncthingProcess;
 import dev.ferry.cli.Main;
+import dev.ferry.testkit.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,6 +40,8 @@ class SyncthingCliTest {
     private static SyncthingProcess a;
     private static SyncthingProcess b;
     private static final Map<String, String> ENV = new HashMap<>();
+    private static final String WRONG_KEY = TestSecrets.secret("wrong-key");
+    private static final String RUN_KEY = TestSecrets.secret("run-key");
 
     record Result(int code, String out, String err) {
         JsonNode json() throws IOException {
@@ -58,7 +61,8 @@ class SyncthingCliTest {
     }
 
     private static SyncthingProcess node(String name) {
-        return SyncthingProcess.builder(root.resolve(name)).guiAddress("127.0.0.1:" + freePort())
+        return SyncthingProcess.builder(root.resolve(name)).apiKey(TestSecrets.secret("syncthing-" + name))
+                .guiAddress("127.0.0.1:" + freePort())
                 .listenAddress("tcp://127.0.0.1:" + freePort()).name(name).reconnectIntervalS(2).build();
     }
 
@@ -180,9 +184,9 @@ class SyncthingCliTest {
     @Test
     @Order(5)
     void keysComeFromTheEnvironmentOrANamedRemoteAndAreCheckedByTheNode() throws Exception {
-        Result wrong = ferry("syncthing", "status", "--gui", a.guiUri().toString(), "--apikey", "wrong-key-42");
+        Result wrong = ferry("syncthing", "status", "--gui", a.guiUri().toString(), "--apikey", WRONG_KEY);
         assertThat(wrong.code()).isEqualTo(4);
-        assertThat(wrong.err()).contains("API key").doesNotContain("wrong-key-42");
+        assertThat(wrong.err()).contains("API key").doesNotContain(WRONG_KEY);
         Result none = ferry("syncthing", "status", "--gui", a.guiUri().toString());
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("FERRY_SYNCTHING_APIKEY");
@@ -198,7 +202,7 @@ class SyncthingCliTest {
         Result viaRemote = ferry("syncthing", "status", "--json", "--remote", "node-a", "--config", conf.toString());
         assertThat(viaRemote.code()).as(viaRemote.err()).isZero();
         assertThat(viaRemote.json().path("myID").asText()).isEqualTo(a.deviceId().value());
-        Result down = ferry("syncthing", "status", "--gui", "http://127.0.0.1:" + freePort(), "--apikey", "k");
+        Result down = ferry("syncthing", "status", "--gui", "http://127.0.0.1:" + freePort(), "--apikey", TestSecrets.secret("k"));
         assertThat(down.code()).isEqualTo(4);
         assertThat(down.err()).contains("not answering");
     }
@@ -231,7 +235,7 @@ class SyncthingCliTest {
         int listen = freePort();
         Result[] result = new Result[1];
         Thread runner = new Thread(() -> result[0] = ferry("syncthing", "run", "--home", root.resolve("run").toString(),
-                "--gui", "127.0.0.1:" + gui, "--listen", "tcp://127.0.0.1:" + listen, "--apikey", "run-key-0123456789"));
+                "--gui", "127.0.0.1:" + gui, "--listen", "tcp://127.0.0.1:" + listen, "--apikey", RUN_KEY));
         runner.start();
         await(() -> onNode(gui, "status", "--json").code() == 0);
         JsonNode status = onNode(gui, "status", "--json").json();
@@ -241,13 +245,13 @@ class SyncthingCliTest {
         assertThat(runner.isAlive()).isFalse();
         assertThat(result[0].code()).as(result[0].err()).isZero();
         assertThat(result[0].out()).contains("device ID " + status.path("myID").asText())
-                .contains("tcp://127.0.0.1:" + listen).contains("node stopped").doesNotContain("run-key-0123456789");
+                .contains("tcp://127.0.0.1:" + listen).contains("node stopped").doesNotContain(RUN_KEY);
     }
 
     private static Result onNode(int gui, String... args) {
         List<String> all = new ArrayList<>(List.of("syncthing"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--gui", "127.0.0.1:" + gui, "--apikey", "run-key-0123456789"));
+        all.addAll(List.of("--gui", "127.0.0.1:" + gui, "--apikey", RUN_KEY));
         return ferry(all.toArray(String[]::new));
     }
 
