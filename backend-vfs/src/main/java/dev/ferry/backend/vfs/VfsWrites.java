@@ -40,17 +40,17 @@ final class VfsWrites {
         }
         refuseUnwritableName(path);
         boolean rename = root.has(Capability.RENAME);
-        FileObject[] destAndOut = VfsLock.call(() -> {
+        Destination d = VfsLock.call(() -> {
             FileObject dest = root.resolve(path);
             if (!hints.precondition().isNone() && !hints.precondition().matches(root.entry(path, dest))) {
                 throw new PreconditionFailedException("changed since the plan saw it: " + path);
             }
             FileObject parent = root.resolve(path.parent());
             parent.createFolder();
-            return new FileObject[] {dest, rename ? VfsRoot.child(parent, TemporaryNames.newName(path.name())) : dest};
+            return new Destination(dest, rename ? VfsRoot.child(parent, TemporaryNames.newName(path.name())) : dest);
         });
-        FileObject dest = destAndOut[0];
-        FileObject out = destAndOut[1];
+        FileObject dest = d.file();
+        FileObject out = d.writtenAs();
         InputStream in = hints.size() >= 0 ? new ExactSizeInputStream(content, hints.size(), "write " + path) : content;
         try {
             OutputStream os = VfsLock.call(() -> out.getContent().getOutputStream());
@@ -82,6 +82,9 @@ final class VfsWrites {
             return root.entry(path, dest).orElseThrow(() -> new IOException("written file vanished: " + path));
         });
     }
+
+    /** The final file and the one written first (a temporary name where the provider can rename). */
+    private record Destination(FileObject file, FileObject writtenAs) {}
 
     /**
      * JSch, VFS's SFTP client, reads {@code ?} and {@code *} in every remote path as glob
