@@ -54,13 +54,19 @@ final class SftpPair implements TargetPair {
         Files.createDirectories(store);
         Path ferryJar = Path.of("sync-cli/target/ferry.jar").toAbsolutePath();
         Path tests = testClasses();
+        // TestSshd takes its password from sync-testkit's TestSecrets (the CI secret marker).
+        Path testkit = Path.of("sync-testkit/target/classes").toAbsolutePath();
+        if (!Files.isRegularFile(testkit.resolve("dev/ferry/testkit/TestSecrets.class"))) {
+            throw new IOException("the sftp pair needs sync-testkit's classes: build them"
+                    + " (mvn -q -pl backend-sftp,sync-cli -am install -DskipTests)");
+        }
         if (!Files.isRegularFile(ferryJar)) {
             throw new IOException("the sftp pair starts its sshd with " + ferryJar + " on the class path: build it"
                     + " (mvn -q -pl sync-cli -am package)");
         }
         Path out = work.resolve("sshd-helper.out");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        helper = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx64m", "-cp", tests + ":" + ferryJar, MAIN)
+        helper = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx64m", "-cp", tests + ":" + testkit + ":" + ferryJar, MAIN)
                 .redirectError(work.resolve("sshd-helper.err").toFile()).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(helper.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null && !line.equals("ready"); line = r.readLine()) {
