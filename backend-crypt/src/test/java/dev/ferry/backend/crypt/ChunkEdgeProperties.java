@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.ferry.testkit.TestSecrets;
 
 import dev.ferry.api.Entry;
 import dev.ferry.api.SyncPath;
@@ -35,7 +36,7 @@ class ChunkEdgeProperties {
     @BeforeContainer
     static void open() throws IOException {
         dir = Files.createTempDirectory("crypt-edges");
-        vault = SyncTargets.load().open("crypt:" + dir, Map.of("password", "edges"));
+        vault = SyncTargets.load().open("crypt:" + dir, Map.of("password", TestSecrets.secret("edges")));
     }
 
     @AfterContainer

@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import dev.ferry.testkit.TestSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CryptFailureTest {
 
-    private static final Map<String, String> OPTIONS = Map.of("password", "failure", "password2", "tests");
+    private static final Map<String, String> OPTIONS = Map.of("password", TestSecrets.secret("failure"), "password2", TestSecrets.secret("tests"));
 
     @TempDir
     Path tmp;
@@ -136,25 +137,25 @@ class CryptFailureTest {
     @Test
     void aWrongPasswordFailsOnNamesAndContentAndNeverLeaksThePassword() throws IOException {
         try (SyncTarget wrong = SyncTargets.load().open("crypt:" + store,
-                Map.of("password", "not the password", "password2", "tests"))) {
+                Map.of("password", TestSecrets.secret("not the password"), "password2", TestSecrets.secret("tests")))) {
             Listings.Result listed = Listings.collect(wrong, SyncPath.ROOT);
             assertThat(listed.entries()).isEmpty();
             assertThat(listed.notices(ListingNotice.Reason.UNREADABLE)).hasSize(3)
                     .allSatisfy(n -> assertThat(n.detail()).contains("not an encrypted name")
-                            .doesNotContain("not the password"));
-            assertThat(wrong.toString()).doesNotContain("not the password").doesNotContain("tests");
+                            .doesNotContain(TestSecrets.MARKER));
+            assertThat(wrong.toString()).doesNotContain(TestSecrets.MARKER);
         }
         // Same names (no name encryption), another password: the content fails.
         Path plainNames = Files.createDirectories(tmp.resolve("plain-names"));
         try (SyncTarget right = SyncTargets.load().open("crypt:" + plainNames,
-                Map.of("password", "right", "filename_encryption", "off"))) {
+                Map.of("password", TestSecrets.secret("right"), "filename_encryption", "off"))) {
             right.write(SyncPath.of("a.txt"), new ByteArrayInputStream(big), WriteHints.ofSize(big.length));
         }
         try (SyncTarget wrong = SyncTargets.load().open("crypt:" + plainNames,
-                Map.of("password", "wrong", "filename_encryption", "off"))) {
+                Map.of("password", TestSecrets.secret("wrong"), "filename_encryption", "off"))) {
             assertThatThrownBy(() -> wrong.open(SyncPath.of("a.txt"), 0).read())
                     .isInstanceOf(DecryptionException.class).hasMessageContaining("a.txt")
-                    .hasMessageContaining("wrong password").hasMessageNotContaining("wrong,");
+                    .hasMessageContaining("wrong password").hasMessageNotContaining(TestSecrets.MARKER);
         }
     }
 

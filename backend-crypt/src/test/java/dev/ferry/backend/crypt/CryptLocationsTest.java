@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import dev.ferry.testkit.TestSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,18 +65,18 @@ class CryptLocationsTest {
     void callerOptionsReachTheWrapperAndTheRestReachTheInnerTarget() throws IOException {
         Path dir = tmp.resolve("opts");
         try (SyncTarget t = SyncTargets.load().open("crypt:" + dir,
-                Map.of("password", "pw", "filename_encryption", "off", "fsync", "true"))) {
+                Map.of("password", TestSecrets.secret("pw"), "filename_encryption", "off", "fsync", "true"))) {
             t.write(SyncPath.of("x.txt"), new ByteArrayInputStream(new byte[] {1, 2}), WriteHints.ofSize(2));
         }
         assertThat(dir.resolve("x.txt.bin")).exists();
-        assertThatThrownBy(() -> SyncTargets.load().open("crypt:" + dir, Map.of("password", "pw", "fsynk", "true")))
+        assertThatThrownBy(() -> SyncTargets.load().open("crypt:" + dir, Map.of("password", TestSecrets.secret("pw"), "fsynk", "true")))
                 .isInstanceOf(InvalidTargetException.class).hasMessageContaining("fsynk");
     }
 
     @Test
     void relativePathsAndUrisCanBeWrapped() throws IOException {
         Path dir = tmp.resolve("uri");
-        try (SyncTarget t = SyncTargets.load().open("crypt:" + dir.toUri(), Map.of("password", "pw"))) {
+        try (SyncTarget t = SyncTargets.load().open("crypt:" + dir.toUri(), Map.of("password", TestSecrets.secret("pw")))) {
             assertThat(t.description()).isEqualTo("crypt:" + SyncTargets.load().open(dir.toString()).description());
         }
         TargetSpec relative = SyncTargets.load().parse("crypt:some/relative", Map.of());
@@ -88,9 +89,9 @@ class CryptLocationsTest {
         SyncTargets targets = SyncTargets.load();
         assertThatThrownBy(() -> targets.open("crypt:" + tmp, Map.of()))
                 .isInstanceOf(InvalidTargetException.class).hasMessageContaining("needs a password");
-        assertThatThrownBy(() -> targets.open("crypt:", Map.of("password", "x")))
+        assertThatThrownBy(() -> targets.open("crypt:", Map.of("password", TestSecrets.secret("x"))))
                 .isInstanceOf(InvalidTargetException.class).hasMessageContaining("needs a location");
-        assertThatThrownBy(() -> targets.open("crypt:" + tmp, Map.of("password", "x", "filename_encryption", "rot13")))
+        assertThatThrownBy(() -> targets.open("crypt:" + tmp, Map.of("password", TestSecrets.secret("x"), "filename_encryption", "rot13")))
                 .isInstanceOf(InvalidTargetException.class).hasMessageContaining("rot13");
         assertThatThrownBy(() -> targets.open("crypt:" + tmp, Map.of("password", "obscured:%%%")))
                 .isInstanceOf(InvalidTargetException.class).hasMessageContaining("not an obscured value")
@@ -108,10 +109,10 @@ class CryptLocationsTest {
         assertThat(TargetSpec.isSecretName("password2")).isTrue();
         assertThat(new CryptWrapper().options()).filteredOn(o -> o.name().startsWith("password"))
                 .hasSize(2).allMatch(o -> o.secret());
-        TargetSpec spec = SyncTargets.load().parse("crypt:" + tmp, Map.of("password", "s3cr3t", "password2", "pepper"));
-        assertThat(spec.toString()).doesNotContain("s3cr3t").doesNotContain("pepper");
+        TargetSpec spec = SyncTargets.load().parse("crypt:" + tmp, Map.of("password", TestSecrets.secret("s3cr3t"), "password2", TestSecrets.secret("pepper")));
+        assertThat(spec.toString()).doesNotContain(TestSecrets.MARKER);
         try (SyncTarget t = SyncTargets.load().open(spec)) {
-            assertThat(t.toString() + t.description()).doesNotContain("s3cr3t").doesNotContain("pepper");
+            assertThat(t.toString() + t.description()).doesNotContain(TestSecrets.MARKER);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import dev.ferry.api.SyncTarget;
+import dev.ferry.testkit.TestSecrets;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.backend.ftp.TestServers;
 import dev.ferry.core.SyncTargets;
@@ -35,7 +36,7 @@ class CryptOverFtpContractTest extends SyncTargetContract {
         TestServers.Server s = ftp.server;
         SyncTargets targets = SyncTargets.load();
         targets = targets.withRemotes(Map.of("ftp-test", new TargetSpec(s.freshLocation(), s.options())));
-        return targets.open("crypt:ftp-test:", Map.of("password", "over ftp", "password2", "salt"));
+        return targets.open("crypt:ftp-test:", Map.of("password", TestSecrets.secret("over ftp"), "password2", TestSecrets.secret("salt")));
     }
 
     @Override

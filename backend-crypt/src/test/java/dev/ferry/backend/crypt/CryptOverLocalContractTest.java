@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import dev.ferry.api.SyncTarget;
+import dev.ferry.testkit.TestSecrets;
 import dev.ferry.core.SyncTargets;
 import dev.ferry.testkit.SyncTargetContract;
 import java.nio.file.Path;
@@ -15,6 +16,6 @@ class CryptOverLocalContractTest extends SyncTargetContract {
 
     @Override
     protected SyncTarget newTarget() throws Exception {
-        return SyncTargets.load().open("crypt:" + dir, Map.of("password", "contract", "password2", "salt"));
+        return SyncTargets.load().open("crypt:" + dir, Map.of("password", TestSecrets.secret("contract"), "password2", TestSecrets.secret("salt")));
     }
 }

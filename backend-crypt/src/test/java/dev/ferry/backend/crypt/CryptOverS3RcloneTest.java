@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CryptOverS3RcloneTest {
 
-    private static final String PASSWORD = "over s3 with rclone";
-    private static final String SALT = "s3 salt";
+    private static final String PASSWORD = dev.ferry.testkit.TestSecrets.secret("over s3 with rclone");
+    private static final String SALT = dev.ferry.testkit.TestSecrets.secret("s3 salt");
 
     @TempDir
     Path tmp;

@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import dev.ferry.api.SyncTarget;
+import dev.ferry.testkit.TestSecrets;
 import dev.ferry.api.TargetSpec;
 import dev.ferry.backend.s3.S3ProxyServer;
 import dev.ferry.core.SyncTargets;
@@ -27,6 +28,6 @@ class CryptOverS3RoundTripTest extends EngineRoundTripContract {
     @Override
     protected SyncTarget newTarget() throws Exception {
         return withS3Remote(S3ProxyServer.freshPrefix("crypt")).open("crypt:s3-test:",
-                Map.of("password", "over s3", "password2", "salt"));
+                Map.of("password", TestSecrets.secret("over s3"), "password2", TestSecrets.secret("salt")));
     }
 }

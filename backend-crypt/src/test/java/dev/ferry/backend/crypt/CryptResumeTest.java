@@ -1,6 +1,7 @@
 package dev.ferry.backend.crypt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.ferry.testkit.TestSecrets;
 
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
@@ -42,7 +43,7 @@ class CryptResumeTest {
             in.transferTo(out);
         }
         AtomicBoolean cut = new AtomicBoolean();
-        Map<String, String> pw = Map.of("password", "resume");
+        Map<String, String> pw = Map.of("password", TestSecrets.secret("resume"));
         try (SyncTarget real = SyncTargets.load().open(src.toString());
                 SyncTarget dst = SyncTargets.load().open("crypt:" + tmp.resolve("dst"), pw)) {
             SyncTarget source = new ForwardingTarget(real) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RcloneInteropTest {
 
     private static final String PASSWORD = dev.ferry.testkit.TestSecrets.CRYPT_PASSWORD;
-    private static final String SALT = "interop salt";
+    private static final String SALT = dev.ferry.testkit.TestSecrets.secret("interop salt");
 
     /** Plaintext tree: path -> content. */
     private static final Map<String, byte[]> TREE = new LinkedHashMap<>();

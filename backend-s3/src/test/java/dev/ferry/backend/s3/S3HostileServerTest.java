@@ -157,8 +157,8 @@ class S3HostileServerTest {
     private Map<String, String> options() {
         Map<String, String> m = new HashMap<>();
         m.put("endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
-        m.put("accessKey", "AK");
-        m.put("secretKey", "SK-secret");
+        m.put("accessKey", dev.ferry.testkit.TestSecrets.S3_ACCESS_KEY);
+        m.put("secretKey", dev.ferry.testkit.TestSecrets.S3_SECRET_KEY);
         m.put("region", "us-east-1");
         return m;
     }
@@ -174,7 +174,7 @@ class S3HostileServerTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> Listings.collect(t, SyncPath.ROOT))
                     .isInstanceOf(PermanentSyncException.class).hasMessageContaining("repeated a continuation token")
-                    .hasMessageNotContaining("SK-secret");
+                    .hasMessageNotContaining(dev.ferry.testkit.TestSecrets.MARKER);
             assertThatThrownBy(() -> t.ability(dev.ferry.api.RecursiveLister.class).orElseThrow()
                     .listRecursive(SyncPath.ROOT, sink(e -> { })))
                     .isInstanceOf(PermanentSyncException.class).hasMessageContaining("repeated a continuation token");

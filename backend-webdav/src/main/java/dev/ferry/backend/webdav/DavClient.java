@@ -11,6 +11,12 @@ import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.client.protocol.HttpClientContext;
+import org.apache.http.config.RegistryBuilder;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.socket.PlainConnectionSocketFactory;
+import org.apache.http.conn.ssl.DefaultHostnameVerifier;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.auth.BasicScheme;
 import org.apache.http.impl.client.BasicAuthCache;
 import org.apache.http.impl.client.BasicCredentialsProvider;
@@ -20,7 +26,8 @@ import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 /**
  * Sardine's HTTP client set up for sync: a connection pool sized to the transfers, timeouts,
  * redirects followed for WebDAV methods too (Sardine's strategy) but at most a few and never in
- * a circle, TLS verified against the JVM's trust store, and Basic credentials sent pre-emptively
+ * a circle, TLS verified against the JVM's trust store (or the target's pinned certificate or CA
+ * file, {@link dev.ferry.backend.support.TlsTrust}), and Basic credentials sent pre-emptively
  * to the configured host only — a streamed PUT cannot be repeated after a 401 challenge, and a
  * redirect to another host must not receive the password.
  *
@@ -55,7 +62,13 @@ final class DavClient extends SardineImpl {
     }
 
     private static HttpClientBuilder builder(WebDavOptions o) {
-        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        PoolingHttpClientConnectionManager pool = o.trust().isEmpty() ? new PoolingHttpClientConnectionManager()
+                : new PoolingHttpClientConnectionManager(RegistryBuilder.<ConnectionSocketFactory>create()
+                        .register("http", PlainConnectionSocketFactory.getSocketFactory())
+                        .register("https", new SSLConnectionSocketFactory(o.trust().get().context(),
+                                // A pin is the server's identity itself; with a CA file the name is still checked.
+                                o.trust().get().checksHostName() ? new DefaultHostnameVerifier() : NoopHostnameVerifier.INSTANCE))
+                        .build());
         // Listing workers and transfers both draw from the pool: room for both.
         pool.setMaxTotal(o.connections() * 2 + 2);
         pool.setDefaultMaxPerRoute(o.connections() * 2 + 2);

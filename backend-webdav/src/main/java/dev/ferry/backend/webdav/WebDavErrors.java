@@ -9,6 +9,7 @@ import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.SyncException;
 import dev.ferry.api.TransientSyncException;
 import dev.ferry.backend.support.TlsHandshakes;
+import dev.ferry.backend.support.TlsTrust;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -120,7 +121,8 @@ final class WebDavErrors {
         }
         if (e instanceof SSLHandshakeException) {
             return new PermanentSyncException(where + ": TLS handshake failed (" + e.getMessage()
-                    + "); the certificate must be trusted by the JVM", e);
+                    + "); the certificate must be trusted by the JVM, or trust it with the option "
+                    + TlsTrust.PINNED_CERTIFICATE + " (its SHA-256) or " + TlsTrust.CA + " (a PEM file of the CA)", e);
         }
         if (e instanceof UnknownHostException) {
             return new PermanentSyncException(where + ": unknown host " + e.getMessage(), e);

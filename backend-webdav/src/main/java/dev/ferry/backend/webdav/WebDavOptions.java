@@ -1,6 +1,7 @@
 package dev.ferry.backend.webdav;
 
 import dev.ferry.backend.support.SpecOptions;
+import dev.ferry.backend.support.TlsTrust;
 import dev.ferry.api.InvalidTargetException;
 import dev.ferry.api.TargetOption;
 import dev.ferry.api.TargetSpec;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * {@link #description()} never show the password.
  *
  * @param kind a generic WebDAV server or Nextcloud (chunked uploads, checksums, fixed URL layout)
- * @param https whether requests go over TLS (verified against the JVM's trust store)
+ * @param https whether requests go over TLS (verified against the JVM's trust store unless {@code trust} says otherwise)
  * @param host the server
  * @param port the port, or -1 for the scheme's default
  * @param rootSegments the decoded path segments of the target's root collection on the server
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param lockRetry first wait after 423 Locked, doubled per retry
  * @param tempMaxAge age after which leftover temporary files are deleted by listings
  * @param location the location as given, without credentials, for messages
+ * @param trust a pinned certificate or CA file to trust instead of the JVM's store, if given
  */
 record WebDavOptions(
         Kind kind,
@@ -45,7 +47,8 @@ record WebDavOptions(
         long chunkSize,
         Duration lockRetry,
         Duration tempMaxAge,
-        String location) {
+        String location,
+        Optional<TlsTrust> trust) {
 
     /** Which dialect the server speaks. */
     enum Kind { GENERIC, NEXTCLOUD }
@@ -78,7 +81,8 @@ record WebDavOptions(
             TargetOption.of(CONNECT_TIMEOUT, "time allowed to connect, e.g. 30s (default 30s)"),
             TargetOption.of(TIMEOUT, "time allowed for a response or for data to arrive (default 60s)"),
             TargetOption.of(LOCK_RETRY, "first wait after 423 Locked, doubled on each of 5 retries (default 5s)"),
-            TargetOption.of(TEMP_MAX_AGE, "age after which leftover temporary files (.ferry-*.partial) are deleted (default 1h)"));
+            TargetOption.of(TEMP_MAX_AGE, "age after which leftover temporary files (.ferry-*.partial) are deleted (default 1h)"),
+            TlsTrust.OPTIONS.get(0), TlsTrust.OPTIONS.get(1));
 
     static final List<TargetOption> NEXTCLOUD_ONLY = List.of(
             TargetOption.of(PLAIN_HTTP, "talk plain http instead of https, for a local test server (default false)"),
@@ -159,7 +163,18 @@ record WebDavOptions(
                 chunk,
                 SpecOptions.duration(spec, LOCK_RETRY, Duration.ofSeconds(5)),
                 SpecOptions.duration(spec, TEMP_MAX_AGE, Duration.ofHours(1)),
-                shown);
+                shown,
+                trustFor(spec, https));
+    }
+
+    /** The TLS trust options; refused on plain http, where they would silently do nothing. */
+    private static Optional<TlsTrust> trustFor(TargetSpec spec, boolean https) throws InvalidTargetException {
+        Optional<TlsTrust> trust = TlsTrust.of(spec);
+        if (trust.isPresent() && !https) {
+            throw new InvalidTargetException("options '" + TlsTrust.PINNED_CERTIFICATE + "' and '" + TlsTrust.CA
+                    + "' apply to https only; this location talks plain http");
+        }
+        return trust;
     }
 
     /** The decoded, checked segments of the URI's path. */
