@@ -207,9 +207,10 @@ final class FtpListing {
     private FTPFile[] mlsd(FtpConnection c, String action) throws IOException {
         try {
             return mlsdLines(c, action);
-        } catch (IndexOutOfBoundsException e) {
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
             // Found by fuzzing: Commons Net's MLSx parser indexes past a short unix.mode fact
-            // (unix.mode=7e). The reply is complete by then, so the connection stays usable.
+            // (unix.mode=7e) and parses size facts unchecked (size=-1 followed by NULs). The reply
+            // is complete by then, so the connection stays usable.
             throw new dev.ferry.api.PermanentSyncException("cannot " + action + ": the server's MLSD listing has a "
                     + "malformed fact that Commons Net cannot read (" + e.getMessage() + ")", e);
         }

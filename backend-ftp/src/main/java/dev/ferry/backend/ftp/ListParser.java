@@ -84,6 +84,14 @@ final class ListParser extends FTPFileEntryParserImpl {
         if (len < 20 || line.charAt(0) != '-' && line.charAt(0) != 'd') {
             return null;
         }
+        for (int k = 0; k < len; k++) {
+            char ch = line.charAt(k);
+            // Control characters (tabs and CR split fields or end Commons Net's name) and the
+            // other line terminators: Commons Net decides. Found by fuzzing: a CR in the name.
+            if (ch < 0x20 || ch == 0x85 || ch == 0x2028 || ch == 0x2029) {
+                return null;
+            }
+        }
         int[] bounds = new int[16];
         int i = 0;
         for (int field = 0; field < 8; field++) {

@@ -14,6 +14,7 @@ import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncReport;
 import dev.ferry.core.SyncTargets;
 import dev.ferry.testkit.Listings;
+import dev.ferry.testkit.TestSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FTP answers no honest server gives, from {@link ScriptedFtpServer}: hostile names in LIST, a
- * RETR shorter than SIZE, a 150 with the data connection closed at once or left silent. Each is a
+ * RETR shorter than SIZE, a 150 with the data connection closed at once or left silent, MLSD facts
+ * Commons Net's parser throws on. Each is a
  * notice or a clear error in bounded time, with nothing written outside the root and no partial
  * file under its final name.
  */
@@ -37,7 +39,7 @@ class FtpHostileServerTest {
 
     private static SyncTarget open(ScriptedFtpServer server) throws IOException {
         return SyncTargets.load().open("ftp://me@127.0.0.1:" + server.port() + "/",
-                Map.of("password", "pw-secret", "timeout", "2s", "connectTimeout", "2s"));
+                Map.of("password", TestSecrets.FTP_PASSWORD, "timeout", "2s", "connectTimeout", "2s"));
     }
 
     private SyncReport download(SyncTarget from, Path dest) throws IOException {
@@ -64,7 +66,7 @@ class FtpHostileServerTest {
             Path dest = tmp.resolve("dest/inner");
             SyncReport report = download(t, dest);
             assertThat(report.filesDeleted()).isZero();
-            assertThat(report.toString()).doesNotContain("pw-secret");
+            assertThat(report.toString()).doesNotContain(TestSecrets.MARKER);
             try (Stream<Path> all = Files.walk(tmp.resolve("dest"))) {
                 assertThat(all.filter(Files::isRegularFile).map(p -> tmp.resolve("dest").relativize(p).toString()))
                         .as("only the honest name, inside the root").containsExactly("inner/ok.txt");
@@ -91,7 +93,7 @@ class FtpHostileServerTest {
         try (ScriptedFtpServer server = new ScriptedFtpServer(Script.LIST_150_CLOSE); SyncTarget t = open(server)) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> Listings.collect(t, SyncPath.ROOT)).isInstanceOf(IOException.class)
-                    .hasMessageNotContaining("pw-secret");
+                    .hasMessageNotContaining(TestSecrets.MARKER);
             assertThat(System.nanoTime() - start).isLessThan(20_000_000_000L);
         }
     }
@@ -115,6 +117,20 @@ class FtpHostileServerTest {
             assertThat(report.filesCopied()).isZero();
             assertEmpty(dest);
             assertThat(System.nanoTime() - start).isLessThan(30_000_000_000L);
+        }
+    }
+
+    @Test
+    void mlsdFactsCommonsNetCannotReadAreAClearErrorNamingTheListing() throws IOException {
+        // Found by fuzzing (ListParserFuzzTest#mlsd): Commons Net 3.11.1 throws unchecked
+        // exceptions out of its MLSx parser on a size that is not a number and a short unix.mode.
+        for (Script script : new Script[] {Script.MLSD_BAD_SIZE, Script.MLSD_SHORT_MODE}) {
+            try (ScriptedFtpServer server = new ScriptedFtpServer(script); SyncTarget t = open(server)) {
+                assertThatThrownBy(() -> Listings.collect(t, SyncPath.ROOT)).as(script.name())
+                        .isInstanceOf(dev.ferry.api.PermanentSyncException.class)
+                        .hasMessageContaining("MLSD listing has a malformed fact")
+                        .hasMessageNotContaining(TestSecrets.MARKER);
+            }
         }
     }
 }

@@ -60,6 +60,11 @@ class ListParserFuzzTest {
             // one): FtpListing turns it into a PermanentSyncException naming the listing.
             assertThat(line.toLowerCase(java.util.Locale.ROOT)).contains("unix.mode=");
             return;
+        } catch (NumberFormatException e) {
+            // Commons Net 3.11.1 parses size and sizd facts with Long.parseLong, unchecked (the
+            // corpus keeps "size=-1" followed by NULs): FtpListing maps it the same way.
+            assertThat(line.toLowerCase(java.util.Locale.ROOT)).containsAnyOf("size=", "sizd=");
+            return;
         }
         if (f != null) {
             assertThat(f.getName()).isNotNull();

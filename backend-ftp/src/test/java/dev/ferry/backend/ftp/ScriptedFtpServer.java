@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny FTP server on 127.0.0.1 that answers what no honest server answers: a listing with
  * names that climb out ({@code ../}, absolute, NUL, over 4 KiB), a RETR that delivers fewer bytes
  * than SIZE announced, and a 150 followed by a data connection closed at once or never written,
- * with no final reply. Only LIST (no MLSD in FEAT), passive mode (EPSV/PASV).
+ * with no final reply, and MLSD facts Commons Net cannot read. Only LIST (MLSD in FEAT for the MLSD
+ * scripts alone), passive mode (EPSV/PASV).
  */
 final class ScriptedFtpServer implements AutoCloseable {
 
     /** How the server answers LIST and RETR. */
-    enum Script { HOSTILE_NAMES, SHORT_RETR, LIST_150_CLOSE, LIST_150_SILENT, RETR_150_CLOSE }
+    enum Script { HOSTILE_NAMES, SHORT_RETR, LIST_150_CLOSE, LIST_150_SILENT, RETR_150_CLOSE, MLSD_BAD_SIZE, MLSD_SHORT_MODE }
 
     private final ServerSocket control;
     private final Script script;
@@ -77,7 +78,8 @@ final class ScriptedFtpServer implements AutoCloseable {
                     case "USER" -> reply(out, "331 password");
                     case "PASS" -> reply(out, "230 in");
                     case "SYST" -> reply(out, "215 UNIX Type: L8");
-                    case "FEAT" -> reply(out, "211-Features:\r\n SIZE\r\n EPSV\r\n211 End");
+                    case "FEAT" -> reply(out, "211-Features:\r\n SIZE\r\n EPSV\r\n"
+                            + (mlsd() ? " MLST type*;size*;modify*;unix.mode*;\r\n" : "") + "211 End");
                     case "PWD" -> reply(out, "257 \"/\"");
                     case "TYPE", "OPTS", "MODE", "STRU", "NOOP" -> reply(out, "200 ok");
                     case "CWD" -> reply(out, "250 ok");
@@ -92,7 +94,7 @@ final class ScriptedFtpServer implements AutoCloseable {
                         reply(out, cmd.equals("EPSV") ? "229 Entering Extended Passive Mode (|||" + p + "|)"
                                 : "227 Entering Passive Mode (127,0,0,1," + (p >> 8) + "," + (p & 255) + ")");
                     }
-                    case "LIST", "NLST", "RETR" -> {
+                    case "LIST", "NLST", "RETR", "MLSD" -> {
                         transfers.incrementAndGet();
                         if (!transfer(cmd, arg, data, out)) {
                             return; // silent from here: the client must give up by itself
@@ -145,6 +147,11 @@ final class ScriptedFtpServer implements AutoCloseable {
                 StringBuilder b = new StringBuilder();
                 if (script == Script.SHORT_RETR) {
                     b.append(listLine(1000, "liar.bin"));
+                } else if (script == Script.MLSD_BAD_SIZE) {
+                    b.append("type=file;size=2;modify=20220720000000; ok.txt\r\n")
+                            .append("type=file;size=12x;modify=20220720000000; bad.txt\r\n");
+                } else if (script == Script.MLSD_SHORT_MODE) {
+                    b.append("type=file;size=2;modify=20220720000000;unix.mode=7e; bad.txt\r\n");
                 } else {
                     b.append(listLine(2, "ok.txt")).append(listLine(2, "../escape.txt")).append(listLine(2, "/etc/passwd"))
                             .append(listLine(2, "..")).append(listLine(2, "nul\u0000name.txt"))
@@ -159,6 +166,10 @@ final class ScriptedFtpServer implements AutoCloseable {
         }
         reply(out, "226 done");
         return true;
+    }
+
+    private boolean mlsd() {
+        return script == Script.MLSD_BAD_SIZE || script == Script.MLSD_SHORT_MODE;
     }
 
     private static boolean waitSilently() {
