@@ -209,7 +209,7 @@ final class ListParser extends FTPFileEntryParserImpl {
 
     /**
      * An RFC 3659 time-val, {@code YYYYMMDDHHMMSS[.sss]}, always UTC (MDTM's reply, MLSx's
-     * {@code modify}); null if it is not one. Written out by hand: Commons Net's
+     * {@code modify}), year 1000 to 9999; null if it is not one. Written out by hand: Commons Net's
      * {@code parseGmtInstant} builds a {@code SimpleDateFormat} per call (about 15 µs warm, far
      * more in a fresh JVM), and a LIST server's older entries each need an MDTM.
      */
@@ -233,7 +233,11 @@ final class ListParser extends FTPFileEntryParserImpl {
                 String frac = v.substring(15, Math.min(len, 24));
                 nanos = Integer.parseInt(frac) * (int) Math.pow(10, 9 - frac.length());
             }
-            return java.time.LocalDateTime.of(num(v, 0, 4), num(v, 4, 6), num(v, 6, 8), num(v, 8, 10), num(v, 10, 12),
+            int year = num(v, 0, 4);
+            if (year < 1000) {
+                return null; // RFC 3659's range is 1000-9999 (found by fuzzing: year 0000)
+            }
+            return java.time.LocalDateTime.of(year, num(v, 4, 6), num(v, 6, 8), num(v, 8, 10), num(v, 10, 12),
                     num(v, 12, 14), nanos).toInstant(java.time.ZoneOffset.UTC);
         } catch (java.time.DateTimeException | NumberFormatException e) {
             return null;

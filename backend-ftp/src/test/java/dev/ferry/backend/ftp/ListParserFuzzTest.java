@@ -25,7 +25,7 @@ class ListParserFuzzTest {
 
     private static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     private static final DateTimeFormatter TIME_VAL =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(ZoneOffset.UTC);
 
     @FuzzTest(maxDuration = "5s")
     void list(@NotNull String line) {

@@ -25,5 +25,7 @@ class TimeValTest {
         assertThat(ListParser.parseTimeVal("20240101000000.")).isNull();
         assertThat(ListParser.parseTimeVal("20240101000000 x")).isNull();
         assertThat(ListParser.parseTimeVal("+2024010100000")).isNull();
+        assertThat(ListParser.parseTimeVal("00001105070852")).isNull(); // RFC 3659: years 1000-9999
+        assertThat(ListParser.parseTimeVal("10000101000000")).isNotNull();
     }
 }
