@@ -113,6 +113,11 @@ final class ListParser extends FTPFileEntryParserImpl {
             return null;
         }
         String name = line.substring(i + 1);
+        if (hasSpaceThenDigit(name)) {
+            // The name could hold a later size-date-time run ("a 0 7 Feb 29 2023f2"); Commons Net
+            // then splits there (its user and group may contain spaces). Found by fuzzing: let it.
+            return null;
+        }
         int permsLength = bounds[1] - bounds[0];
         long links = digits(line, bounds[2], bounds[3]);
         long size = digits(line, bounds[8], bounds[9]);
@@ -164,7 +169,16 @@ final class ListParser extends FTPFileEntryParserImpl {
         return f;
     }
 
-    /** The non-negative number {@code s[from, to)} spells in ASCII digits, or -1. */
+    private static boolean hasSpaceThenDigit(String name) {
+        for (int k = name.indexOf(' '); k >= 0 && k + 1 < name.length(); k = name.indexOf(' ', k + 1)) {
+            char next = name.charAt(k + 1);
+            if (next >= '0' && next <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the permission letters are ones Commons Net's Unix parser takes ({@code rwx} or
      * {@code -} in place, s/S/t/T/L for x, an optional ACL {@code +}); found by fuzzing: without
@@ -185,6 +199,7 @@ final class ListParser extends FTPFileEntryParserImpl {
         return length == 10 || line.charAt(10) == '+';
     }
 
+    /** The non-negative number {@code s[from, to)} spells in ASCII digits, or -1. */
     private static long digits(String s, int from, int to) {
         if (to <= from || to - from > 18) {
             return -1;
