@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launch scripts as a user runs them, each a real process: {@code bin/ferry-example} runs the
  * examples from the CLI's jar (no Maven plugin), each example prints its usage when called wrong,
- * and Ctrl-C ends {@code ferry} with 130, as the docs say.
+ * Ctrl-C ends {@code ferry} with 130, as the docs say, and {@code ferry} keeps C2 for the runs that
+ * cipher or hash every byte.
  */
 class LaunchersTest {
 
@@ -54,6 +55,33 @@ class LaunchersTest {
             assertThat(r.out()).as(name).containsIgnoringCase("usage: " + name).doesNotContain("Exception");
         }
         assertThat(Examples.names()).contains("MirrorFolder", "Photobooth");
+    }
+
+    @Test
+    void c2IsKeptForRunsThatCipherOrHashEveryByte() throws Exception {
+        // A stand-in java that prints the options bin/ferry gives it, one per line.
+        Path fakeJava = home.resolve("fake-java");
+        Files.writeString(fakeJava, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+        fakeJava.toFile().setExecutable(true);
+        Map<String, String> env = Map.of("FERRY_JAVA", fakeJava.toString());
+        assertThat(jvmOptions(env, "sync", "a", "b")).as("a local run: C1 only").contains("-XX:TieredStopAtLevel=1");
+        assertThat(jvmOptions(env, "sync", "a", "sftp://me@host/dir")).doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(jvmOptions(env, "sync", "--checksum", "a", "b")).doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(jvmOptions(env, "copy", "a", "crypt:/vault")).doesNotContain("-XX:TieredStopAtLevel=1");
+        Path conf = Files.createDirectories(home.resolve(".config/ferry")).resolve("ferry.conf");
+        Files.writeString(conf, "[nas]\nurl = sftp://me@nas/backup\n");
+        assertThat(jvmOptions(env, "sync", "a", "nas:photos")).as("an sftp remote in the config file")
+                .doesNotContain("-XX:TieredStopAtLevel=1");
+        Files.writeString(conf, "[disk]\nurl = /mnt/backup\n");
+        assertThat(jvmOptions(env, "sync", "a", "disk:photos")).contains("-XX:TieredStopAtLevel=1");
+    }
+
+    private List<String> jvmOptions(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(bin("ferry").toString()));
+        command.addAll(List.of(args));
+        CliProcess.Outcome r = CliProcess.run(command, home, env, home, 30);
+        assertThat(r.code()).as(r.out()).isZero();
+        return r.out().lines().toList();
     }
 
     @Test
