@@ -3,6 +3,7 @@ package dev.ferry.backend.crypt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.SyncMode;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.TestSecrets;
 import dev.ferry.testkit.engine.CrashMatrix;
 import dev.ferry.testkit.engine.KilledSync.Location;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,9 +36,6 @@ class CryptCrashMatrixTest {
                 Map.of("password", TestSecrets.CRYPT_PASSWORD, "password2", TestSecrets.secret("crash salt"))));
         System.out.println("[reliability] " + r.summary("crypt (over local)"));
         assertThat(r.killedAt()).isNotEmpty();
-        try (Stream<Path> s = Files.walk(vaults)) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                    .as("temporary files left in the encrypted folders").isEmpty();
-        }
+        Leftovers.assertNoTemporaryFiles(vaults, "in the encrypted folders");
     }
 }

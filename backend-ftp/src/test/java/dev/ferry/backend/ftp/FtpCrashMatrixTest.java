@@ -3,12 +3,11 @@ package dev.ferry.backend.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.SyncMode;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.engine.CrashMatrix;
 import dev.ferry.testkit.engine.KilledSync.Location;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,9 +36,6 @@ class FtpCrashMatrixTest {
                 server.options()), 3);
         System.out.println("[reliability] " + r.summary("ftp (Apache FtpServer)"));
         assertThat(r.killedAt()).isNotEmpty();
-        try (Stream<Path> s = Files.walk(server.root().resolve(dir))) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                    .as("temporary files left on the server").isEmpty();
-        }
+        Leftovers.assertNoTemporaryFiles(server.root().resolve(dir), "on the server");
     }
 }

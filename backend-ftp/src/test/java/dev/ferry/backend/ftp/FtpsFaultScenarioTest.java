@@ -6,15 +6,14 @@ import dev.ferry.api.SyncTarget;
 import dev.ferry.core.Sync;
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.FaultPlan;
 import dev.ferry.testkit.FaultProxy;
 import dev.ferry.testkit.engine.FaultScenario;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,8 +68,6 @@ class FtpsFaultScenarioTest {
     }
 
     private static long temporaries(Path dir) throws Exception {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")).count();
-        }
+        return Leftovers.temporaryFiles(dir).size();
     }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ferry.core.SyncMode;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.engine.CrashMatrix;
 import dev.ferry.testkit.engine.KilledSync.Location;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,9 +39,6 @@ class SftpCrashMatrixTest {
                 k -> new Location(sshd.location(sshd.user, root.resolve("k" + (k + 1))), sshd.keyOptions()), 3);
         System.out.println("[reliability] " + r.summary("sftp (OpenSSH)"));
         assertThat(r.killedAt()).isNotEmpty();
-        try (Stream<Path> s = Files.walk(root)) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                    .as("temporary files left on the server").isEmpty();
-        }
+        Leftovers.assertNoTemporaryFiles(root, "on the server");
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.backend.syncthing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.SyncMode;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.engine.CrashMatrix;
 import dev.ferry.testkit.engine.KilledSync.Location;
 import java.io.IOException;
@@ -62,10 +63,7 @@ class SyncthingCrashMatrixTest {
                 }
                 assertThat(a.node().folderStatus(f.getKey()).localFiles())
                         .as("files of folder " + f.getKey() + " in the node's index").isEqualTo(onDisk);
-                try (Stream<Path> s = Files.walk(f.getValue())) {
-                    assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                            .as("temporary files left in " + f.getKey()).isEmpty();
-                }
+                Leftovers.assertNoTemporaryFiles(f.getValue(), "in " + f.getKey());
             }
         }
     }

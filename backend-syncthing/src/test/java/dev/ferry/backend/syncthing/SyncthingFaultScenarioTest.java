@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.TargetSpec;
 import dev.ferry.core.SyncOptions;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.FaultPlan;
 import dev.ferry.testkit.FaultProxy;
 import dev.ferry.testkit.engine.FaultScenario;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,10 +52,7 @@ class SyncthingFaultScenarioTest {
             }
             assertThat(a.node().folderStatus("shared").localFiles()).as("files in the node's index")
                     .isEqualTo(FaultScenario.Shape.STANDARD.smallFiles() + 1L);
-            try (Stream<Path> s = Files.walk(folder)) {
-                assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                        .as("temporary files left in the folder").isEmpty();
-            }
+            Leftovers.assertNoTemporaryFiles(folder, "in the folder");
         }
     }
 }

@@ -3,12 +3,12 @@ package dev.ferry.backend.vfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.SyncMode;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.engine.CrashMatrix;
 import dev.ferry.testkit.engine.KilledSync.Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +33,6 @@ class VfsCrashMatrixTest {
                 k -> Location.of("vfs:" + roots.resolve("k" + k).toUri()), 3);
         System.out.println("[reliability] " + r.summary("vfs:file"));
         assertThat(r.killedAt()).isNotEmpty();
-        try (Stream<Path> s = Files.walk(roots)) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                    .as("temporary files left by VFS writes").isEmpty();
-        }
+        Leftovers.assertNoTemporaryFiles(roots, "by VFS writes");
     }
 }

@@ -3,12 +3,11 @@ package dev.ferry.backend.webdav;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.SyncMode;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.engine.CrashMatrix;
 import dev.ferry.testkit.engine.KilledSync.Location;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,10 +38,7 @@ class WebDavCrashMatrixTest {
         System.out.println("[reliability] " + r.summary("webdav (" + which + ")"));
         assertThat(r.killedAt()).isNotEmpty();
         // The collection's parent must exist on WebDAV: each run's side B is a sibling, dir-kN.
-        try (Stream<Path> s = Files.walk(server.root())) {
-            assertThat(s.filter(p -> server.root().relativize(p).toString().startsWith(dir))
-                    .map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                    .as("temporary files left on the server").isEmpty();
-        }
+        assertThat(Leftovers.temporaryFiles(server.root()).stream().filter(p -> p.toString().startsWith(dir)))
+                .as("temporary files left on the server").isEmpty();
     }
 }

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.SyncOptions;
 import dev.ferry.core.SyncTargets;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.FaultPlan;
 import dev.ferry.testkit.FaultProxy;
 import dev.ferry.testkit.engine.FaultScenario;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,9 +44,6 @@ class WebDavFaultScenarioTest {
             assertThat(r.faults().destructive()).as("connection-ending faults injected").isGreaterThan(10);
             assertThat(r.retries()).as("retries the report counted").isPositive();
         }
-        try (Stream<Path> s = Files.walk(server.root())) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                    .as("temporary files left on the server").isEmpty();
-        }
+        Leftovers.assertNoTemporaryFiles(server.root(), "on the server");
     }
 }

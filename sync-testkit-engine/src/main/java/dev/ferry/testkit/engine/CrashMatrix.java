@@ -11,6 +11,7 @@ import dev.ferry.core.SyncAction;
 import dev.ferry.core.SyncListener;
 import dev.ferry.core.SyncMode;
 import dev.ferry.core.SyncOptions;
+import dev.ferry.testkit.Leftovers;
 import dev.ferry.testkit.Listings;
 import dev.ferry.testkit.TestContent;
 import dev.ferry.testkit.engine.KilledSync.Location;
@@ -119,10 +120,7 @@ public final class CrashMatrix {
             }
             assertThat(snapshot(local(dir))).as("side A after a kill at action " + k).isEqualTo(wantA);
             assertThat(snapshot(b)).as("side B after a kill at action " + k).isEqualTo(wantB);
-            try (var s = Files.walk(dir.resolve("a"))) {
-                assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".ferry-")))
-                        .as("temporary files left in side A after a kill at " + k).isEmpty();
-            }
+            Leftovers.assertNoTemporaryFiles(dir.resolve("a"), "in side A after a kill at " + k);
         }
         return new Result(mode, actions.get(), killAt);
     }
