@@ -11,15 +11,22 @@ import dev.ferry.api.SyncPath;
 import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.backend.support.TemporaryFiles;
 import dev.ferry.backend.support.TemporaryNames;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.commons.net.ftp.FTPFile;
-import org.apache.commons.net.ftp.FTPListParseEngine;
+import org.apache.commons.net.ftp.FTPCmd;
+import org.apache.commons.net.ftp.FTPFileEntryParser;
+import org.apache.commons.net.ftp.parser.MLSxEntryParser;
+import org.apache.commons.net.util.Charsets;
 import org.apache.commons.net.ftp.FTPReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,44 +71,19 @@ final class FtpListing {
                 throw replyError(c, action);
             }
             boolean mlsd = features.mlsd();
-            FTPFile[] files = mlsd ? mlsd(c, action) : listLines(c, action, directory, notices);
             List<FTPFile> needTime = new ArrayList<>();
-            for (FTPFile f : files) {
-                if (f == null || f.getName() == null) {
-                    continue;
+            // Each line parsed as it arrives and kept only as an entry: Commons Net's listing calls
+            // hold every line, then every parsed file (a Calendar each), over 2 KiB per file.
+            Consumer<FTPFile> each = f -> {
+                Entry e = entry(f, directory, mlsd, temps[0], notices, needTime);
+                if (e != null) {
+                    entries.add(e);
                 }
-                String name = f.getName();
-                if (name.equals(".") || name.equals("..")) {
-                    continue;
-                }
-                Calendar stamp = f.getTimestamp();
-                if (temps[0].hide(name, Optional.ofNullable(stamp).map(Calendar::toInstant))) {
-                    continue;
-                }
-                try {
-                    SyncPath.checkName(name);
-                } catch (IllegalArgumentException e) {
-                    notices.add(ListingNotice.hostileName(directory, name, "in " + session.where(directory) + ": " + e.getMessage()));
-                    continue;
-                }
-                SyncPath path = directory.child(name);
-                if (f.isSymbolicLink()) {
-                    notices.add(new ListingNotice(path.toString(), ListingNotice.Reason.SYMLINK,
-                            "symbolic link on the server, not followed"));
-                } else if (f.isDirectory()) {
-                    entries.add(withMode(Entry.directory(path), f).build());
-                } else if (f.isFile()) {
-                    if (!mlsd && ListParser.dateOnly(f)) {
-                        needTime.add(f);
-                        continue;
-                    }
-                    entries.add(withMode(Entry.file(path, Math.max(0, f.getSize())), f)
-                            .modTime(stamp == null ? null : stamp.toInstant())
-                            .modTimePrecision(mlsd ? FtpStat.SECOND : MINUTE).build());
-                } else {
-                    notices.add(new ListingNotice(path.toString(), ListingNotice.Reason.SPECIAL_FILE,
-                            "neither a file nor a directory on the server: not synced"));
-                }
+            };
+            if (mlsd) {
+                mlsd(c, action, each);
+            } else {
+                list(c, action, directory, notices, each);
             }
             // LIST shows only the day for older files: ask for their exact time (1 s) by MDTM.
             List<Instant> exact = exactTimes(c, dir, needTime);
@@ -132,6 +114,47 @@ final class FtpListing {
                 LOG.debug("cannot sweep {}: {}", s, e.getMessage());
             }
         }
+    }
+
+    /** One listed file as an entry; null for what is hidden, noticed or timed later (needTime). */
+    private Entry entry(FTPFile f, SyncPath directory, boolean mlsd, TemporaryFiles temps, List<ListingNotice> notices,
+            List<FTPFile> needTime) {
+        if (f == null || f.getName() == null) {
+            return null;
+        }
+        String name = f.getName();
+        if (name.equals(".") || name.equals("..")) {
+            return null;
+        }
+        Calendar stamp = f.getTimestamp();
+        if (temps.hide(name, Optional.ofNullable(stamp).map(Calendar::toInstant))) {
+            return null;
+        }
+        try {
+            SyncPath.checkName(name);
+        } catch (IllegalArgumentException e) {
+            notices.add(ListingNotice.hostileName(directory, name, "in " + session.where(directory) + ": " + e.getMessage()));
+            return null;
+        }
+        SyncPath path = directory.child(name);
+        if (f.isSymbolicLink()) {
+            notices.add(new ListingNotice(path.toString(), ListingNotice.Reason.SYMLINK,
+                    "symbolic link on the server, not followed"));
+        } else if (f.isDirectory()) {
+            return withMode(Entry.directory(path), f).build();
+        } else if (f.isFile()) {
+            if (!mlsd && ListParser.dateOnly(f)) {
+                needTime.add(f);
+                return null;
+            }
+            return withMode(Entry.file(path, Math.max(0, f.getSize())), f)
+                    .modTime(stamp == null ? null : stamp.toInstant())
+                    .modTimePrecision(mlsd ? FtpStat.SECOND : MINUTE).build();
+        } else {
+            notices.add(new ListingNotice(path.toString(), ListingNotice.Reason.SPECIAL_FILE,
+                    "neither a file nor a directory on the server: not synced"));
+        }
+        return null;
     }
 
     /**
@@ -204,56 +227,73 @@ final class FtpListing {
     }
 
     /** MLSD of the working directory, with {@code -a} where the server takes it (dot files). */
-    private FTPFile[] mlsd(FtpConnection c, String action) throws IOException {
-        try {
-            return mlsdLines(c, action);
-        } catch (IndexOutOfBoundsException | NumberFormatException e) {
-            // Found by fuzzing: Commons Net's MLSx parser indexes past a short unix.mode fact
-            // (unix.mode=7e) and parses size facts unchecked (size=-1 followed by NULs). The reply
-            // is complete by then, so the connection stays usable.
-            throw new dev.ferry.api.PermanentSyncException("cannot " + action + ": the server's MLSD listing has a "
-                    + "malformed fact that Commons Net cannot read (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private FTPFile[] mlsdLines(FtpConnection c, String action) throws IOException {
+    private void mlsd(FtpConnection c, String action, Consumer<FTPFile> each) throws IOException {
+        FTPFileEntryParser parser = MLSxEntryParser.getInstance();
         if (features.mlsdDashA != ServerFeatures.Tri.NO) {
-            FTPFile[] files = c.client.mlistDir("-a");
-            int code = c.client.getReplyCode();
-            if (FTPReply.isPositiveCompletion(code)) {
+            if (stream(c, FTPCmd.MLSD, "-a", parser, action, each)) {
                 features.mlsdDashA = ServerFeatures.Tri.YES;
-                return files;
+                return;
             }
+            int code = c.client.getReplyCode();
             if (features.mlsdDashA == ServerFeatures.Tri.YES || code < 500) {
                 throw replyError(c, action);
             }
             features.mlsdDashA = ServerFeatures.Tri.NO;
         }
-        FTPFile[] files = c.client.mlistDir();
-        if (!FTPReply.isPositiveCompletion(c.client.getReplyCode())) {
+        if (!stream(c, FTPCmd.MLSD, null, parser, action, each)) {
             throw replyError(c, action);
         }
-        return files;
     }
 
     /** LIST -a of the working directory; lines in no known format become notices. */
-    private FTPFile[] listLines(FtpConnection c, String action, SyncPath directory, List<ListingNotice> notices)
-            throws IOException {
-        FTPListParseEngine engine = c.client.initiateListParsing("ferry", null);
-        int code = c.client.getReplyCode();
-        if (!FTPReply.isPositiveCompletion(code) && !FTPReply.isPositivePreliminary(code)) {
+    private void list(FtpConnection c, String action, SyncPath directory, List<ListingNotice> notices,
+            Consumer<FTPFile> each) throws IOException {
+        ListParser parser = c.parsers.parser() != null ? c.parsers.parser() : (ListParser) c.parsers.createFileEntryParser("ferry");
+        if (!stream(c, FTPCmd.LIST, null, parser, action, each)) {
             throw replyError(c, action);
         }
-        FTPFile[] files = engine.getFiles();
-        ListParser parser = c.parsers.parser();
-        if (parser != null) {
-            for (String line : parser.takeUnparsed()) {
-                notices.add(new ListingNotice(directory.isRoot() ? line : directory + "/" + line,
-                        ListingNotice.Reason.UNREADABLE, "in " + session.where(directory)
-                                + ": a LIST line in no known format (Unix or Windows): " + line));
-            }
+        for (String line : parser.takeUnparsed()) {
+            notices.add(new ListingNotice(directory.isRoot() ? line : directory + "/" + line,
+                    ListingNotice.Reason.UNREADABLE, "in " + session.where(directory)
+                            + ": a LIST line in no known format (Unix or Windows): " + line));
         }
-        return files;
+    }
+
+    /**
+     * Reads a listing's data connection line by line, handing each parsed file on; false when the
+     * server refused the command or did not complete it (its reply code says which).
+     */
+    private static boolean stream(FtpConnection c, FTPCmd command, String arg, FTPFileEntryParser parser, String action,
+            Consumer<FTPFile> each) throws IOException {
+        Socket data = ((StreamedListing) c.client).openListing(command, arg);
+        if (data == null) {
+            return false;
+        }
+        try (data; BufferedReader lines = new BufferedReader(new InputStreamReader(data.getInputStream(),
+                Charsets.toCharset(c.client.getControlEncoding())))) {
+            for (String line = parser.readNextEntry(lines); line != null; line = parser.readNextEntry(lines)) {
+                each.accept(parse(parser, line, command, action));
+            }
+        } catch (IOException | RuntimeException e) {
+            c.markBroken(); // the command's final reply is unread: the connection is out of step
+            throw e;
+        }
+        return c.client.completePendingCommand();
+    }
+
+    private static FTPFile parse(FTPFileEntryParser parser, String line, FTPCmd command, String action)
+            throws IOException {
+        try {
+            return parser.parseFTPEntry(line);
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
+            if (command != FTPCmd.MLSD) {
+                throw e;
+            }
+            // Found by fuzzing: Commons Net's MLSx parser indexes past a short unix.mode fact
+            // (unix.mode=7e) and parses size facts unchecked (size=-1 followed by NULs).
+            throw new dev.ferry.api.PermanentSyncException("cannot " + action + ": the server's MLSD listing has a "
+                    + "malformed fact that Commons Net cannot read (" + e.getMessage() + ")", e);
+        }
     }
 
     /**

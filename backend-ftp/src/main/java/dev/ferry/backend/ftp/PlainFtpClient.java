@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.commons.net.ftp.FTPClient;
 
 /** A plain FTP client that can pipeline commands. */
-final class PlainFtpClient extends FTPClient implements Pipelining {
+final class PlainFtpClient extends FTPClient implements Pipelining, StreamedListing {
     @Override
     public List<String> pipeline(List<String> commandLines) throws IOException {
         return Pipelining.run(this, _controlOutput_, commandLines);
@@ -14,6 +14,11 @@ final class PlainFtpClient extends FTPClient implements Pipelining {
     @Override
     public void sendOnly(String commandLine) throws IOException {
         Pipelining.send(_controlOutput_, commandLine);
+    }
+
+    @Override
+    public java.net.Socket openListing(org.apache.commons.net.ftp.FTPCmd command, String arg) throws IOException {
+        return _openDataConnection_(command, command == org.apache.commons.net.ftp.FTPCmd.LIST ? getListArguments(arg) : arg);
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.apache.commons.net.ftp.FTPSClient;
  * {@link FtpConnection}) and {@code -Djdk.tls.client.enableSessionTicketExtension=false} on
  * the JVM (a JVM-wide switch a library should not flip by itself).
  */
-final class ReusingFtpsClient extends FTPSClient implements Pipelining {
+final class ReusingFtpsClient extends FTPSClient implements Pipelining, StreamedListing {
 
     private final SSLContext sslContext;
     private boolean privateData;
@@ -48,6 +48,11 @@ final class ReusingFtpsClient extends FTPSClient implements Pipelining {
     @Override
     public void sendOnly(String commandLine) throws IOException {
         Pipelining.send(_controlOutput_, commandLine);
+    }
+
+    @Override
+    public java.net.Socket openListing(org.apache.commons.net.ftp.FTPCmd command, String arg) throws IOException {
+        return _openDataConnection_(command, command == org.apache.commons.net.ftp.FTPCmd.LIST ? getListArguments(arg) : arg);
     }
 
     @Override

@@ -34,6 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class FtpHostileServerTest {
 
+    /**
+     * Files in the large directory: 20,000 in CI; {@code FERRY_HOSTILE_LARGE=1000000} for the
+     * figure in docs/reliability.md (run by hand, with the timeout off).
+     */
+    static final int LARGE = Integer.parseInt(System.getenv().getOrDefault("FERRY_HOSTILE_LARGE", "20000"));
+
     @TempDir
     Path tmp;
 
@@ -131,6 +137,45 @@ class FtpHostileServerTest {
                         .hasMessageContaining("MLSD listing has a malformed fact")
                         .hasMessageNotContaining(TestSecrets.MARKER);
             }
+        }
+    }
+
+    /**
+     * A directory of {@link #LARGE} files by MLSD. FTP's listing is read whole before any entry is
+     * given (a retry starts a directory over, so the sink never sees half a listing twice), so
+     * this measures what one such directory costs in heap, and that nothing of it stays after.
+     */
+    @Test
+    void aLargeDirectoryIsListedInBoundedTimeAndReleased() throws IOException {
+        try (ScriptedFtpServer server = ScriptedFtpServer.largeDirectory(LARGE); SyncTarget t = open(server)) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long before = rt.totalMemory() - rt.freeMemory();
+            long[] peak = {0};
+            int[] count = {0};
+            long start = System.nanoTime();
+            t.list(SyncPath.ROOT, new dev.ferry.api.ListingSink() {
+                @Override
+                public void entry(dev.ferry.api.Entry entry) {
+                    if (count[0]++ == 0) {
+                        System.gc(); // what the listing holds once read: every entry, nothing else
+                        peak[0] = rt.totalMemory() - rt.freeMemory();
+                    }
+                }
+
+                @Override
+                public void notice(ListingNotice notice) {
+                    throw new AssertionError("no notice expected: " + notice);
+                }
+            });
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(count[0]).isEqualTo(LARGE);
+            System.out.printf("[reliability] FTP large directory (MLSD): %d files listed in %d ms, heap %d MiB before, "
+                    + "%d MiB held while its entries are handed over (%d B per entry)%n", LARGE, ms, before >> 20, peak[0] >> 20,
+                    Math.max(0, peak[0] - before) / LARGE);
+            System.gc();
+            long after = rt.totalMemory() - rt.freeMemory();
+            assertThat(after - before).as("nothing of the listing kept").isLessThan(32L << 20);
         }
     }
 }

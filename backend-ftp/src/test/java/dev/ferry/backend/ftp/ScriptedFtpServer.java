@@ -19,13 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny FTP server on 127.0.0.1 that answers what no honest server answers: a listing with
  * names that climb out ({@code ../}, absolute, NUL, over 4 KiB), a RETR that delivers fewer bytes
  * than SIZE announced, and a 150 followed by a data connection closed at once or never written,
- * with no final reply, and MLSD facts Commons Net cannot read. Only LIST (MLSD in FEAT for the MLSD
+ * with no final reply, MLSD facts Commons Net cannot read, and one very large directory. Only LIST (MLSD in FEAT for the MLSD
  * scripts alone), passive mode (EPSV/PASV).
  */
 final class ScriptedFtpServer implements AutoCloseable {
 
     /** How the server answers LIST and RETR. */
-    enum Script { HOSTILE_NAMES, SHORT_RETR, LIST_150_CLOSE, LIST_150_SILENT, RETR_150_CLOSE, MLSD_BAD_SIZE, MLSD_SHORT_MODE }
+    enum Script { HOSTILE_NAMES, SHORT_RETR, LIST_150_CLOSE, LIST_150_SILENT, RETR_150_CLOSE, MLSD_BAD_SIZE, MLSD_SHORT_MODE, LARGE_MLSD }
+
+    /** Entries of the {@link Script#LARGE_MLSD} directory, written as they are generated (never held). */
+    private int largeEntries;
 
     private final ServerSocket control;
     private final Script script;
@@ -39,6 +42,13 @@ final class ScriptedFtpServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "scripted-ftp");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** A server whose one directory holds {@code entries} files, listed by MLSD. */
+    static ScriptedFtpServer largeDirectory(int entries) throws IOException {
+        ScriptedFtpServer server = new ScriptedFtpServer(Script.LARGE_MLSD);
+        server.largeEntries = entries;
+        return server;
     }
 
     int port() {
@@ -142,6 +152,17 @@ final class ScriptedFtpServer implements AutoCloseable {
         if (list && script == Script.LIST_150_SILENT) {
             return waitSilently(); // the data connection stays open, nothing is sent on it
         }
+        if (list && script == Script.LARGE_MLSD) {
+            try (d; Writer o = new java.io.BufferedWriter(new OutputStreamWriter(d.getOutputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+                for (int i = 0; i < largeEntries; i++) {
+                    int second = i % 86_400;
+                    o.write(String.format("type=file;size=%d;modify=20220720%02d%02d%02d; file-%d.dat\r\n",
+                            i % 4096, second / 3600, second / 60 % 60, second % 60, i));
+                }
+            }
+            reply(out, "226 done");
+            return true;
+        }
         try (d; OutputStream o = d.getOutputStream()) {
             if (list) {
                 StringBuilder b = new StringBuilder();
@@ -169,7 +190,7 @@ final class ScriptedFtpServer implements AutoCloseable {
     }
 
     private boolean mlsd() {
-        return script == Script.MLSD_BAD_SIZE || script == Script.MLSD_SHORT_MODE;
+        return script == Script.MLSD_BAD_SIZE || script == Script.MLSD_SHORT_MODE || script == Script.LARGE_MLSD;
     }
 
     private static boolean waitSilently() {
