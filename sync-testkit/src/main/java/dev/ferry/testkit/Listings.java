@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Collects a directory listing, for tests that look at a small directory as a whole. */
+/** Collects a directory listing (tests that look at a small directory as a whole), or measures one (a large directory). */
 public final class Listings {
 
     private Listings() {}
@@ -75,6 +75,57 @@ public final class Listings {
     /** Lists {@code dir} of a path given as a string. */
     public static Result collect(SyncTarget target, String dir) throws IOException {
         return collect(target, SyncPath.of(dir));
+    }
+
+    /**
+     * What listing a large directory cost, for the hostile-server tests' bounded-memory checks.
+     *
+     * @param entries entries delivered (counted, not kept)
+     * @param notices notices delivered
+     * @param millis wall time of the {@code list} call
+     * @param heapBefore heap in use before, after a GC
+     * @param heapAtFirstEntry heap in use when the first entry arrived, after a GC: what the target
+     *     holds of the directory at that point (all of it for a target that reads a directory
+     *     whole, little for one that streams)
+     * @param heapPeak the most heap in use seen at every 20,000th entry, garbage included
+     * @param heapAfter heap in use after, after a GC: what stays
+     */
+    public record Cost(long entries, long notices, long millis, long heapBefore, long heapAtFirstEntry, long heapPeak,
+            long heapAfter) {
+
+        /** Heap held per entry when the first entry arrived, over what was in use before. */
+        public long bytesPerEntryHeld() {
+            return entries == 0 ? 0 : Math.max(0, heapAtFirstEntry - heapBefore) / entries;
+        }
+    }
+
+    /** Lists {@code dir} counting what arrives, and measures the heap it takes (see {@link Cost}). */
+    public static Cost measure(SyncTarget target, SyncPath dir) throws IOException {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long before = rt.totalMemory() - rt.freeMemory();
+        long[] seen = {0, 0, 0, 0}; // entries, notices, heap at the first entry, peak
+        long start = System.nanoTime();
+        target.list(dir, new ListingSink() {
+            @Override
+            public void entry(Entry entry) {
+                if (seen[0] == 0) {
+                    System.gc();
+                    seen[2] = rt.totalMemory() - rt.freeMemory();
+                }
+                if (seen[0]++ % 20_000 == 0) {
+                    seen[3] = Math.max(seen[3], rt.totalMemory() - rt.freeMemory());
+                }
+            }
+
+            @Override
+            public void notice(ListingNotice notice) {
+                seen[1]++;
+            }
+        });
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.gc();
+        return new Cost(seen[0], seen[1], millis, before, seen[2], seen[3], rt.totalMemory() - rt.freeMemory());
     }
 
     private static void checkThread(Thread caller) {

@@ -228,27 +228,14 @@ class S3HostileServerTest {
     @Test
     void aLargeDirectoryStreamsInBoundedMemoryAndTime() throws IOException {
         try (SyncTarget t = open("large")) {
-            Runtime rt = Runtime.getRuntime();
-            System.gc();
-            long before = rt.totalMemory() - rt.freeMemory();
-            long[] peak = {0};
-            int[] count = {0};
-            long start = System.nanoTime();
-            t.list(SyncPath.ROOT, sink(e -> {
-                if (++count[0] % 20_000 == 0) {
-                    peak[0] = Math.max(peak[0], rt.totalMemory() - rt.freeMemory());
-                }
-            }));
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(count[0]).isEqualTo(LARGE);
+            Listings.Cost cost = Listings.measure(t, SyncPath.ROOT);
+            assertThat(cost.entries()).isEqualTo(LARGE);
             System.out.printf("[reliability] S3 hostile large directory: %d keys listed in %d ms, heap %d MiB before, %d MiB peak sampled%n",
-                    LARGE, ms, before >> 20, peak[0] >> 20);
+                    LARGE, cost.millis(), cost.heapBefore() >> 20, cost.heapPeak() >> 20);
             // The listing is streamed: a held directory of this size would be far above 64 MiB of growth
             // only at a million; here we bound the wall time and check nothing is kept after it.
-            System.gc();
-            long after = rt.totalMemory() - rt.freeMemory();
-            assertThat(after - before).as("nothing of the listing kept").isLessThan(32L << 20);
-            assertThat(ms).isLessThan(60_000);
+            assertThat(cost.heapAfter() - cost.heapBefore()).as("nothing of the listing kept").isLessThan(32L << 20);
+            assertThat(cost.millis()).isLessThan(60_000);
         }
     }
 
