@@ -27,7 +27,6 @@ import org.apache.commons.net.ftp.FTPCmd;
 import org.apache.commons.net.ftp.FTPFileEntryParser;
 import org.apache.commons.net.ftp.parser.MLSxEntryParser;
 import org.apache.commons.net.util.Charsets;
-import org.apache.commons.net.ftp.FTPReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,7 +247,7 @@ final class FtpListing {
     /** LIST -a of the working directory; lines in no known format become notices. */
     private void list(FtpConnection c, String action, SyncPath directory, List<ListingNotice> notices,
             Consumer<FTPFile> each) throws IOException {
-        ListParser parser = c.parsers.parser() != null ? c.parsers.parser() : (ListParser) c.parsers.createFileEntryParser("ferry");
+        ListParser parser = c.parsers.parser();
         if (!stream(c, FTPCmd.LIST, null, parser, action, each)) {
             throw replyError(c, action);
         }

@@ -334,8 +334,9 @@ final class ListParser extends FTPFileEntryParserImpl {
             return createFileEntryParser(config.getServerSystemKey());
         }
 
+        /** This connection's parser, made on first use. */
         ListParser parser() {
-            return last;
+            return last != null ? last : (ListParser) createFileEntryParser("ferry");
         }
     }
 }

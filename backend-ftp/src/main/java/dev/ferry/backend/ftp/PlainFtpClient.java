@@ -1,8 +1,10 @@
 package dev.ferry.backend.ftp;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.util.List;
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPCmd;
 
 /** A plain FTP client that can pipeline commands. */
 final class PlainFtpClient extends FTPClient implements Pipelining, StreamedListing {
@@ -17,8 +19,8 @@ final class PlainFtpClient extends FTPClient implements Pipelining, StreamedList
     }
 
     @Override
-    public java.net.Socket openListing(org.apache.commons.net.ftp.FTPCmd command, String arg) throws IOException {
-        return _openDataConnection_(command, command == org.apache.commons.net.ftp.FTPCmd.LIST ? getListArguments(arg) : arg);
+    public Socket openListing(FTPCmd command, String arg) throws IOException {
+        return _openDataConnection_(command, command == FTPCmd.LIST ? getListArguments(arg) : arg);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.apache.commons.net.ftp.FTPCmd;
 import org.apache.commons.net.ftp.FTPSClient;
 
 /**
@@ -51,8 +52,8 @@ final class ReusingFtpsClient extends FTPSClient implements Pipelining, Streamed
     }
 
     @Override
-    public java.net.Socket openListing(org.apache.commons.net.ftp.FTPCmd command, String arg) throws IOException {
-        return _openDataConnection_(command, command == org.apache.commons.net.ftp.FTPCmd.LIST ? getListArguments(arg) : arg);
+    public Socket openListing(FTPCmd command, String arg) throws IOException {
+        return _openDataConnection_(command, command == FTPCmd.LIST ? getListArguments(arg) : arg);
     }
 
     @Override

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny FTP server on 127.0.0.1 that answers what no honest server answers: a listing with
  * names that climb out ({@code ../}, absolute, NUL, over 4 KiB), a RETR that delivers fewer bytes
  * than SIZE announced, and a 150 followed by a data connection closed at once or never written,
- * with no final reply, MLSD facts Commons Net cannot read, and one very large directory. Only LIST (MLSD in FEAT for the MLSD
- * scripts alone), passive mode (EPSV/PASV).
+ * with no final reply, MLSD facts Commons Net cannot read, and one very large directory. Only
+ * LIST (MLSD in FEAT for the MLSD scripts alone), passive mode (EPSV/PASV).
  */
 final class ScriptedFtpServer implements AutoCloseable {
 
