@@ -6,10 +6,8 @@ import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
 import dev.ferry.api.ModTimeSetter;
-import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter;
 import dev.ferry.api.ServerSideCopy;
-import dev.ferry.api.ServerSideMove;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.TransientSyncException;
@@ -62,6 +60,7 @@ final class Executor {
     /** Whether writes carry a precondition: the file must still be as the scan saw it. */
     private final boolean protect;
     private final Appends appends;
+    private final Moves moves;
 
     private final Queue<SyncFailure> failures = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
@@ -88,6 +87,7 @@ final class Executor {
         this.observer = observer;
         this.guardChanges = guardChanges;
         this.protect = guardChanges || options.protectChanges();
+        this.moves = new Moves(retrier, guardChanges, protect);
         this.appends = new Appends(this::on, retrier, limiter, listener, n -> {
             filesCopied.incrementAndGet();
             bytesCopied.addAndGet(n);
@@ -232,13 +232,12 @@ final class Executor {
 
             @Override
             public Optional<Entry> move(SyncAction.MoveFile m) throws IOException {
-                unchangedSinceScan(target, m.file());
-                return Optional.of(Executor.this.move(target, m));
+                return Optional.of(moves.move(target, m));
             }
 
             @Override
             public Optional<Entry> deleteFile(SyncAction.DeleteFile d) throws IOException {
-                unchangedSinceScan(target, d.destination());
+                moves.unchangedSinceScan(target, d.destination());
                 delete(target, d.path());
                 filesDeleted.incrementAndGet();
                 return Optional.empty();
@@ -265,25 +264,6 @@ final class Executor {
         });
     }
 
-    /** Two-way only: refuses to replace or delete a file that changed after it was listed. */
-    private void unchangedSinceScan(SyncTarget target, Entry listed) throws IOException {
-        if (!guardChanges) {
-            return;
-        }
-        Optional<Entry> now = target.stat(listed.path());
-        if (now.isEmpty()) {
-            return;
-        }
-        Entry e = now.get();
-        boolean same = e.size() == listed.size()
-                && (listed.modTime().isEmpty() || e.modTime().equals(listed.modTime()))
-                && (listed.version().isEmpty() || e.version().equals(listed.version()));
-        if (!same) {
-            throw new PreconditionFailedException(listed.path() + " changed on " + target.description()
-                    + " after it was listed; left alone, the next run takes it into account");
-        }
-    }
-
     private static SyncFailure.Stage stage(SyncAction a) {
         return switch (a.kind()) {
             case MAKE_DIRECTORY -> SyncFailure.Stage.MAKE_DIRECTORY;
@@ -291,25 +271,6 @@ final class Executor {
             case SET_TIME -> SyncFailure.Stage.SET_MOD_TIME;
             case DELETE_FILE, DELETE_DIRECTORY -> SyncFailure.Stage.DELETE;
         };
-    }
-
-    private Entry move(SyncTarget target, SyncAction.MoveFile m) throws IOException {
-        Optional<ServerSideMove> mover = target.ability(ServerSideMove.class);
-        if (mover.isPresent()) {
-            return retrier.call("move " + m.file().path() + " to " + m.to(), () -> mover.get().move(m.file().path(), m.to()));
-        }
-        // No server-side move: copy within the target, then delete the original.
-        Entry copied = retrier.call("copy " + m.file().path() + " to " + m.to(), () -> {
-            try (InputStream in = target.open(m.file().path(), 0)) {
-                WriteHints hints = WriteHints.from(m.file());
-                return target.write(m.to(), in, protect ? hints.withPrecondition(WriteHints.Precondition.absent()) : hints);
-            }
-        });
-        retrier.call("delete " + m.file().path(), () -> {
-            target.delete(m.file().path());
-            return null;
-        });
-        return copied;
     }
 
     private Entry copy(SyncAction.CopyFile c) throws IOException {
@@ -321,7 +282,7 @@ final class Executor {
                 : withMode(from, to, FileComparator.withDetails(from, c.source()));
         SyncPath path = src.path();
         if (c.replaced().isPresent()) {
-            unchangedSinceScan(to, c.replaced().get());
+            moves.unchangedSinceScan(to, c.replaced().get());
         }
         Set<HashAlgorithm> algs = verifiable(to);
         algs.addAll(src.hashes().keySet());
@@ -469,7 +430,7 @@ final class Executor {
      * What the written side must still hold when the new version goes in: the file the plan saw,
      * or nothing. The target checks it at the last moment (a conditional request, or the file
      * taken aside and compared), so an edit made while the content was on its way is kept; the
-     * early stat in {@link #unchangedSinceScan} only saves sending bytes that would be refused.
+     * early stat in {@link Moves#unchangedSinceScan} only saves sending bytes that would be refused.
      */
     private WriteHints.Precondition preconditionFor(SyncAction.CopyFile c) {
         if (!protect) {

@@ -51,7 +51,7 @@ class TwoWayRacePropertyTest {
     private int counter;
     private final List<String> written = new ArrayList<>();
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void editsDuringRunsAndLookalikesLoseNothing(@ForAll("rounds") List<List<Edit>> rounds) throws IOException {
         counter = 0;
         written.clear();

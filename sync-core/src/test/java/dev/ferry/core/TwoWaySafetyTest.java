@@ -86,6 +86,28 @@ class TwoWaySafetyTest {
     }
 
     @Test
+    void anEditMadeWhileAConflictsLoserIsCopiedAsideIsKept() throws IOException {
+        // Found by TwoWayRacePropertyTest in CI: A cannot move, so keep-both takes its losing
+        // version aside by copy and delete, and the delete took the edit made during the copy.
+        base();
+        a.file("x.txt", "A's version", T1);
+        b.file("x.txt", "B's newer version", T2);
+        a.beforePublish = () -> {
+            a.beforePublish = null;
+            a.file("x.txt", "edited during the copy", T2.plusSeconds(1));
+        };
+        SyncReport r = run();
+        assertThat(a.content("x.txt")).as("the edit is not deleted with the original").isEqualTo("edited during the copy");
+        assertThat(r.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.retryable()).isFalse());
+        assertThat(TwoWaySyncTest.files(a).keySet()).as("the half-done move's copy is taken back")
+                .filteredOn(p -> p.contains("conflict")).isEmpty();
+        SyncReport second = run();
+        assertThat(second.failures()).isEmpty();
+        assertThat(TwoWaySyncTest.files(a)).isEqualTo(TwoWaySyncTest.files(b));
+        assertThat(TwoWaySyncTest.files(b).values()).contains("edited during the copy", "B's newer version");
+    }
+
+    @Test
     void oneWayRunsSendNoPreconditionUnlessAskedToProtectChanges() throws IOException {
         MemoryTarget src = new MemoryTarget("S").file("f.txt", "new", T1);
         MemoryTarget dst = new MemoryTarget("D").file("f.txt", "old", T0);
