@@ -82,7 +82,11 @@ class SyncthingCliTest {
     }
 
     private static Result ferry(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return ferry(new ByteArrayOutputStream(), args);
+    }
+
+    /** Runs {@code ferry args}; {@code out} can be read while it runs. */
+    private static Result ferry(ByteArrayOutputStream out, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 ENV::get);
@@ -234,10 +238,14 @@ class SyncthingCliTest {
         int gui = freePort();
         int listen = freePort();
         Result[] result = new Result[1];
-        Thread runner = new Thread(() -> result[0] = ferry("syncthing", "run", "--home", root.resolve("run").toString(),
-                "--gui", "127.0.0.1:" + gui, "--listen", "tcp://127.0.0.1:" + listen, "--apikey", RUN_KEY));
+        ByteArrayOutputStream runOut = new ByteArrayOutputStream();
+        Thread runner = new Thread(() -> result[0] = ferry(runOut, "syncthing", "run", "--home",
+                root.resolve("run").toString(), "--gui", "127.0.0.1:" + gui, "--listen", "tcp://127.0.0.1:" + listen,
+                "--apikey", RUN_KEY));
         runner.start();
-        await(() -> onNode(gui, "status", "--json").code() == 0);
+        // Shut down only once the command itself has seen the node up (it prints the device ID
+        // then): a node shut down before that is a start that failed, exit 4.
+        await(() -> runOut.toString(StandardCharsets.UTF_8).contains("home "));
         JsonNode status = onNode(gui, "status", "--json").json();
         assertThat(status.path("listen").get(0).asText()).isEqualTo("tcp://127.0.0.1:" + listen);
         assertThat(onNode(gui, "shutdown").code()).isZero();
