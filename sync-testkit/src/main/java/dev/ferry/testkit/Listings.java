@@ -97,6 +97,13 @@ public final class Listings {
         public long bytesPerEntryHeld() {
             return entries == 0 ? 0 : Math.max(0, heapAtFirstEntry - heapBefore) / entries;
         }
+
+        /** One line for a {@code [reliability]} report: count, time, heap before, peak and held per entry. */
+        public String summary() {
+            return String.format("%,d entries listed in %,d ms, heap %d MiB before, %d MiB peak sampled, %d B per entry"
+                    + " held when the first entry arrived", entries, millis, heapBefore >> 20, heapPeak >> 20,
+                    bytesPerEntryHeld());
+        }
     }
 
     /** Lists {@code dir} counting what arrives, and measures the heap it takes (see {@link Cost}). */

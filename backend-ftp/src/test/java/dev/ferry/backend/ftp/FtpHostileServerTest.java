@@ -154,9 +154,7 @@ class FtpHostileServerTest {
             Listings.Cost cost = Listings.measure(t, SyncPath.ROOT);
             assertThat(cost.entries()).isEqualTo(LARGE);
             assertThat(cost.notices()).isZero();
-            System.out.printf("[reliability] FTP large directory (MLSD): %d files listed in %d ms, heap %d MiB before, "
-                    + "%d MiB held while its entries are handed over (%d B per entry)%n", LARGE, cost.millis(),
-                    cost.heapBefore() >> 20, cost.heapAtFirstEntry() >> 20, cost.bytesPerEntryHeld());
+            System.out.println("[reliability] FTP large directory (MLSD): " + cost.summary());
             assertThat(cost.bytesPerEntryHeld()).as("entries only, no raw lines or FTPFile objects").isLessThan(400);
             assertThat(cost.heapAfter() - cost.heapBefore()).as("nothing of the listing kept").isLessThan(32L << 20);
         }

@@ -34,11 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Answers no honest server gives, from a tiny HTTP server of the test's own: entries outside the
  * listed collection, a size the download does not deliver, redirects without end, a listing cut
- * short. Each must be a clear error, with nothing written.
+ * short. Each must be a clear error, with nothing written. And a very large directory in one
+ * answer, which must be streamed, not held.
  */
 class HostileServerTest {
 
     private static final String XML_HEAD = "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\">";
+    /**
+     * Files in the one-PROPFIND large directory: 200,000 in CI (a multistatus of about 60 MB);
+     * {@code FERRY_HOSTILE_LARGE=1000000} for the million measured once (docs/reliability.md).
+     */
+    static final int LARGE = Integer.parseInt(System.getenv().getOrDefault("FERRY_HOSTILE_LARGE", "200000"));
 
     @TempDir
     Path tmp;
@@ -114,6 +120,18 @@ class HostileServerTest {
                 String body = XML_HEAD + response("/cut/", true, 0) + "</d:multistatus>"
                         + ("0".equals(depth) ? "" : "Internal Server Error");
                 send(x, 207, body);
+            } else if (propfind && path.equals("/large/")) {
+                // One multistatus for the whole directory, written as it is made (chunked): a
+                // client that reads it whole before parsing holds all of it.
+                x.sendResponseHeaders(207, 0);
+                try (java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(x.getResponseBody(),
+                        StandardCharsets.UTF_8), 1 << 16)) {
+                    w.write(XML_HEAD + response("/large/", true, 0));
+                    for (int i = 0; "1".equals(depth) && i < LARGE; i++) {
+                        w.write(response("/large/file-" + i + ".dat", false, i));
+                    }
+                    w.write("</d:multistatus>");
+                }
             } else if (x.getRequestMethod().equals("GET") && path.endsWith(".txt")) {
                 send(x, 200, "ok");
             } else if (x.getRequestMethod().equals("GET") && path.equals("/liar/liar.bin")) {
@@ -232,6 +250,22 @@ class HostileServerTest {
         assertThatThrownBy(() -> open("loop"))
                 .isInstanceOf(PermanentSyncException.class).hasMessageContaining("redirect");
         assertThat(redirects.get()).as("gave up after a few").isBetween(1, 10);
+    }
+
+    /**
+     * One directory of {@link #LARGE} files in one PROPFIND answer: entries reach the sink as the
+     * multistatus is parsed, so the heap holds no part of the directory while it is handed over.
+     */
+    @Test
+    void aLargeDirectoryIsStreamedFromOneMultistatusAndReleased() throws IOException {
+        try (SyncTarget t = open("large")) {
+            Listings.Cost cost = Listings.measure(t, SyncPath.ROOT);
+            assertThat(cost.entries()).isEqualTo(LARGE);
+            assertThat(cost.notices()).isZero();
+            System.out.println("[reliability] WebDAV large directory (one PROPFIND): " + cost.summary());
+            assertThat(cost.bytesPerEntryHeld()).as("nothing of the directory held before its first entry").isLessThan(16);
+            assertThat(cost.heapAfter() - cost.heapBefore()).as("nothing of the listing kept").isLessThan(32L << 20);
+        }
     }
 
     @Test
