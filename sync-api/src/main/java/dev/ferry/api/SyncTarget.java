@@ -76,7 +76,8 @@ public interface SyncTarget extends Closeable {
 
     /**
      * This target as an optional ability ({@link ServerSideCopy}, {@link ServerSideMove},
-     * {@link Appender}, {@link ModTimeSetter}, {@link Hasher}, {@link RecursiveLister}), if it
+     * {@link Appender}, {@link ModTimeSetter}, {@link Hasher}, {@link RecursiveLister},
+     * {@link ConditionalDeleter}), if it
      * has it. Wrappers override this to pass their delegate's abilities on.
      */
     default <T> Optional<T> ability(Class<T> type) {

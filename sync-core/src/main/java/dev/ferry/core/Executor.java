@@ -237,8 +237,7 @@ final class Executor {
 
             @Override
             public Optional<Entry> deleteFile(SyncAction.DeleteFile d) throws IOException {
-                moves.unchangedSinceScan(target, d.destination());
-                delete(target, d.path());
+                moves.deleteListed(target, d.destination());
                 filesDeleted.incrementAndGet();
                 return Optional.empty();
             }

@@ -1,8 +1,10 @@
 package dev.ferry.core;
 
+import dev.ferry.api.ConditionalDeleter;
 import dev.ferry.api.Entry;
 import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ServerSideMove;
+import dev.ferry.api.SyncPath;
 import dev.ferry.api.SyncTarget;
 import dev.ferry.api.WriteHints;
 import java.io.IOException;
@@ -13,8 +15,8 @@ import java.util.Optional;
  * Moves within one target (a rename carried over, a conflict's loser taken aside), and the
  * guard every move and delete of a two-way run passes: the file must still be the one the scan
  * listed. A target without {@link ServerSideMove} moves by copy and delete; the copy can take
- * as long as the file is large, so the original is looked at again after it and kept, with
- * the copy taken back, if someone edited it meanwhile (deleting it then would lose the edit).
+ * as long as the file is large, so the original is deleted only if it is still the version
+ * copied, and otherwise kept, with the copy taken back (deleting it would lose the edit).
  */
 final class Moves {
 
@@ -44,7 +46,7 @@ final class Moves {
             }
         });
         try {
-            unchangedSinceScan(target, m.file());
+            deleteListed(target, m.file());
         } catch (PreconditionFailedException edited) {
             // The copy may hold the old version, the new one or a mix: it is ours, and no one's
             // version; the original stays where it is and the next run sees the edit.
@@ -53,11 +55,29 @@ final class Moves {
             }
             throw edited;
         }
-        retrier.call("delete " + m.file().path(), () -> {
-            target.delete(m.file().path());
+        return copied;
+    }
+
+    /**
+     * Deletes a file the scan listed. In a two-way run only if it is still that version: checked
+     * by the target as it deletes where it is a {@link ConditionalDeleter}, else looked at just
+     * before (an edit saved between the look and the delete is the window that remains).
+     */
+    void deleteListed(SyncTarget target, Entry listed) throws IOException {
+        SyncPath path = listed.path();
+        Optional<ConditionalDeleter> checked = guardChanges ? target.ability(ConditionalDeleter.class) : Optional.empty();
+        if (checked.isPresent()) {
+            retrier.call("delete " + path, () -> {
+                checked.get().deleteIf(path, WriteHints.Precondition.unchanged(listed));
+                return null;
+            });
+            return;
+        }
+        unchangedSinceScan(target, listed);
+        retrier.call("delete " + path, () -> {
+            target.delete(path);
             return null;
         });
-        return copied;
     }
 
     /** Two-way only: refuses to replace, move or delete a file that changed after it was listed. */

@@ -1,6 +1,7 @@
 package dev.ferry.core;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.ConditionalDeleter;
 import dev.ferry.api.DescribedReader;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory target for engine tests, with hooks to inject the faults a local disk cannot
  * produce when the tests run as root (unreadable files, transient errors, lying servers).
  */
-class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader {
+class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader, ConditionalDeleter {
 
     /** A fault: thrown by the operation on a path, a number of times. */
     interface Fault {
@@ -59,6 +60,10 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
     final AtomicInteger stats = new AtomicInteger();
     /** Runs inside every write, after the content was read and before it is published. */
     volatile Runnable beforePublish;
+    /** Whether this target offers {@link ConditionalDeleter} (as local disk does; S3Proxy does not). */
+    volatile boolean conditionalDeletes = true;
+    /** Runs inside every delete, before the file is looked at and removed. */
+    volatile Runnable beforeDelete;
     /** The precondition of every write, in order. */
     final java.util.List<WriteHints.Precondition> preconditions = new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
@@ -238,6 +243,10 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
     @Override
     public void delete(SyncPath path) throws IOException {
         check("delete", path);
+        Runnable hook = beforeDelete;
+        if (hook != null) {
+            hook.run();
+        }
         Node n = nodes.get(path);
         if (n == null) {
             return;
@@ -247,6 +256,32 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
         }
         nodes.remove(path);
         etags.remove(path);
+    }
+
+    /** Checks and removes in one step: the map removes the node only if it is still the one compared. */
+    @Override
+    public void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+        check("delete", path);
+        Runnable hook = beforeDelete;
+        if (hook != null) {
+            hook.run();
+        }
+        Node n = nodes.get(path);
+        if (n == null) {
+            return;
+        }
+        if (!precondition.matches(Optional.of(toEntry(path, n))) || !nodes.remove(path, n)) {
+            throw new dev.ferry.api.PreconditionFailedException(path + " changed since it was listed; not deleted");
+        }
+        etags.remove(path);
+    }
+
+    @Override
+    public <T> Optional<T> ability(Class<T> type) {
+        if (type == ConditionalDeleter.class && !conditionalDeletes) {
+            return Optional.empty();
+        }
+        return SyncTarget.super.ability(type);
     }
 
     @Override

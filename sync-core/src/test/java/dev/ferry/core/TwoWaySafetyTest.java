@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -85,10 +87,12 @@ class TwoWaySafetyTest {
         assertThat(b.preconditions).anySatisfy(p -> assertThat(p.mustBeAbsent()).isTrue());
     }
 
-    @Test
-    void anEditMadeWhileAConflictsLoserIsCopiedAsideIsKept() throws IOException {
+    @ParameterizedTest(name = "conditional deletes: {0}")
+    @ValueSource(booleans = {true, false})
+    void anEditMadeWhileAConflictsLoserIsCopiedAsideIsKept(boolean conditionalDeletes) throws IOException {
         // Found by TwoWayRacePropertyTest in CI: A cannot move, so keep-both takes its losing
         // version aside by copy and delete, and the delete took the edit made during the copy.
+        a.conditionalDeletes = conditionalDeletes;
         base();
         a.file("x.txt", "A's version", T1);
         b.file("x.txt", "B's newer version", T2);
@@ -105,6 +109,27 @@ class TwoWaySafetyTest {
         assertThat(second.failures()).isEmpty();
         assertThat(TwoWaySyncTest.files(a)).isEqualTo(TwoWaySyncTest.files(b));
         assertThat(TwoWaySyncTest.files(b).values()).contains("edited during the copy", "B's newer version");
+    }
+
+    @Test
+    void anEditSavedAsTheDeletionArrivesIsKeptWhereTheTargetDeletesConditionally() throws IOException {
+        base();
+        b.nodes.remove(SyncPath.of("x.txt"));
+        // The user saves A's x.txt after the run looked at it, as the delete goes out.
+        a.beforeDelete = () -> {
+            a.beforeDelete = null;
+            a.file("x.txt", "saved at the last moment", T2);
+        };
+        SyncReport r = run();
+        assertThat(a.content("x.txt")).as("the edit is not deleted").isEqualTo("saved at the last moment");
+        assertThat(r.failures()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("x.txt");
+            assertThat(f.retryable()).isFalse();
+        });
+        SyncReport second = run();
+        assertThat(second.failures()).isEmpty();
+        assertThat(b.content("x.txt")).as("the next run carries the edit over").isEqualTo("saved at the last moment");
+        assertThat(TwoWaySyncTest.files(a)).isEqualTo(TwoWaySyncTest.files(b));
     }
 
     @Test

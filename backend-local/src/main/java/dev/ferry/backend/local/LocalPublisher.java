@@ -120,6 +120,44 @@ final class LocalPublisher {
     }
 
     /**
+     * Deletes the file at {@code target} only if it satisfies {@code precondition}, by the same
+     * steps as a conditional write: it is taken aside (where no writer by name reaches it),
+     * compared, and dropped; on a mismatch, or if it was written through an open handle after the
+     * comparison, it goes back (or beside, under a conflict name, if its name was taken again)
+     * and {@link PreconditionFailedException} says so. Nothing at {@code target}: nothing to do.
+     * If the process dies with the file aside, the next listing puts it back and the delete is
+     * planned again. IOExceptions come unmapped, except that failure.
+     */
+    void deleteIf(SyncPath path, Path target, Precondition precondition) throws IOException {
+        Path aside = target.resolveSibling(TemporaryNames.newAsideName(target.getFileName().toString()));
+        try {
+            Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        Optional<Entry> found;
+        try {
+            found = fs.entryAt(path, aside, "delete");
+        } catch (IOException e) {
+            String kept = restore(path, aside, target, Files.isDirectory(aside, LocalFiles.NOFOLLOW));
+            throw new PreconditionFailedException("cannot delete " + fs.where(path) + ": cannot read what is there ("
+                    + e.getMessage() + "); left as it is" + kept, e);
+        }
+        if (!precondition.matches(found)) {
+            String kept = restore(path, aside, target, found.map(Entry::isDirectory).orElse(false));
+            throw new PreconditionFailedException("cannot delete " + fs.where(path) + ": it changed since it was listed ("
+                    + expectation(precondition) + " expected, " + describe(found) + " now); left as it is" + kept);
+        }
+        afterCompare.run();
+        if (!found.equals(fs.entryAt(path, aside, "delete"))) {
+            String kept = restore(path, aside, target, false);
+            throw new PreconditionFailedException("cannot delete " + fs.where(path)
+                    + ": it was written to while it was being deleted; left as it is" + kept);
+        }
+        Files.delete(aside);
+    }
+
+    /**
      * Drops the replaced file, unless it was written through a handle opened before it was taken
      * aside, after it was compared: then it is kept under a conflict name. (The new content is in
      * place already; a failure here is logged, not thrown.)

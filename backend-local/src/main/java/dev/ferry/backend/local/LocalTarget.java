@@ -2,6 +2,7 @@ package dev.ferry.backend.local;
 
 import dev.ferry.api.Appender;
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.ConditionalDeleter;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
@@ -48,8 +49,8 @@ import java.util.Optional;
  * left out with an {@code UNREPRESENTABLE_NAME} notice. Thread-safe.
  */
 public final class LocalTarget
-        implements SyncTarget, ServerSideCopy, ServerSideMove, Appender, ModTimeSetter, Hasher, ResumableWriter,
-        PosixModes {
+        implements SyncTarget, ServerSideCopy, ServerSideMove, ConditionalDeleter, Appender, ModTimeSetter, Hasher,
+        ResumableWriter, PosixModes {
 
     private final Path root;
     private final LocalTargetOptions options;
@@ -172,6 +173,15 @@ public final class LocalTarget
     @Override
     public void delete(SyncPath path) throws IOException {
         edits.delete(path);
+    }
+
+    /**
+     * Deletes a file only if it is still the listed version: taken aside, compared, dropped (see
+     * {@link LocalPublisher#deleteIf}); an edit saved meanwhile stays.
+     */
+    @Override
+    public void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+        writes.deleteIf(path, precondition);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.ferry.backend.local;
 
 import dev.ferry.api.Entry;
+import dev.ferry.api.NotFoundException;
+import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter.PartialWrite;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.WriteHints;
@@ -66,6 +68,22 @@ final class LocalWrites {
             return Optional.empty();
         }
         return Optional.of(new LocalPartialWrite(fs, publisher, path, target, temp, hints));
+    }
+
+    /** Deletes {@code path} if it satisfies {@code precondition} (see {@link LocalPublisher#deleteIf}). */
+    void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+        Path target = fs.resolve(path, false, "delete");
+        try {
+            publisher.deleteIf(path, target, precondition);
+        } catch (PreconditionFailedException e) {
+            throw e;
+        } catch (IOException e) {
+            IOException mapped = fs.map(e, "delete", path);
+            if (mapped instanceof NotFoundException) {
+                return; // a file stands where a parent should be: the path is not there
+            }
+            throw mapped;
+        }
     }
 
     /** The one publisher of this target's writes (listings put back what it left aside). */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The write-path race on a real disk: a user changes the destination while a write's content is
- * still being read. The content stream itself makes the change through a second handle once
+ * still being read; and the delete race, a file edited as a two-way run deletes it. The content stream itself makes the change through a second handle once
  * half of it has been read, so the race is driven deterministically, without sleeping.
  */
 class WriteRaceTest {
@@ -233,6 +233,55 @@ class WriteRaceTest {
         assertThat(Files.readAllBytes(file)).isEqualTo(NEW);
         assertNoTemporaryFiles();
         assertThat(conflictCopies()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ conditional deletes
+
+    @Test
+    void aDeleteRemovesTheListedVersionAndLeavesNothingAside() throws IOException {
+        Entry listed = existing("both sides had this; the other side deleted it");
+        target.deleteIf(X, Precondition.unchanged(listed));
+        assertThat(file).doesNotExist();
+        assertNoTemporaryFiles();
+        target.deleteIf(X, Precondition.unchanged(listed)); // a retried delete finds its work done
+    }
+
+    @Test
+    void aDeleteLeavesAnEditedFileAsItIs() throws IOException {
+        Entry listed = existing("0123456789");
+        Files.writeString(file, "abcdefghij"); // same size, new time
+        assertThatThrownBy(() -> target.deleteIf(X, Precondition.unchanged(listed)))
+                .isInstanceOf(PreconditionFailedException.class)
+                .hasMessageContaining("'docs/x.txt'").hasMessageContaining("changed since it was listed");
+        assertThat(Files.readString(file)).isEqualTo("abcdefghij");
+        assertThat(conflictCopies()).isEmpty();
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void aDeleteKeepsAWriteThroughAnOpenHandleAfterTheComparison() throws IOException {
+        Entry listed = existing("old");
+        try (FileChannel open = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            LocalPublisher publisher = new LocalPublisher(files(), true,
+                    () -> run(() -> open.write(ByteBuffer.wrap("written through a handle".getBytes(UTF_8)), 0)));
+            assertThatThrownBy(() -> publisher.deleteIf(X, file, Precondition.unchanged(listed)))
+                    .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("written to");
+        }
+        assertThat(Files.readString(file)).isEqualTo("written through a handle");
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void aFileSavedUnderTheNameWhileTheListedOneIsDeletedStays() throws IOException {
+        // Editors save by writing a new file and renaming it over the name: that new file is not
+        // the one taken aside and compared, so the delete never reaches it.
+        Entry listed = existing("old");
+        LocalPublisher publisher = new LocalPublisher(files(), true,
+                () -> run(() -> Files.writeString(file, "saved while the old one was being deleted")));
+        publisher.deleteIf(X, file, Precondition.unchanged(listed));
+        assertThat(Files.readString(file)).isEqualTo("saved while the old one was being deleted");
+        assertThat(conflictCopies()).isEmpty();
+        assertNoTemporaryFiles();
     }
 
     // ------------------------------------------------------------------ helpers
