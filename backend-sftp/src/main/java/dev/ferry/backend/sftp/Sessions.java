@@ -121,6 +121,45 @@ final class Sessions implements AutoCloseable {
         return channel(leastBusyOpen());
     }
 
+    /** A request that changes nothing on the server (a stat), so running it twice is harmless. */
+    interface Idempotent<T> {
+        T run(SftpClient sftp) throws IOException;
+    }
+
+    /** What an idempotent first request returned, and the channel it ran on (for the requests after it). */
+    record Answered<T>(SftpClient sftp, T value) {}
+
+    /**
+     * Runs {@code request} on a channel for short requests. A pooled session can have been closed
+     * by the server a moment ago without the client having seen it yet; the request then fails
+     * at the connection, that session is dropped, and the request runs once more on a new one.
+     */
+    <T> Answered<T> idempotent(Idempotent<T> request) throws IOException {
+        SftpClient sftp = sftp();
+        try {
+            return new Answered<>(sftp, request.run(sftp));
+        } catch (IOException e) {
+            if (!SftpErrors.connectionClosed(e) && sftp.isOpen()) {
+                throw e;
+            }
+            LOG.debug("{}: a pooled session had dropped ({}); once more on a new one", options.description(), e.toString());
+            drop(sftp);
+            SftpClient fresh = sftp();
+            return new Answered<>(fresh, request.run(fresh));
+        }
+    }
+
+    /** Closes the session {@code broken} belongs to, so the next request opens a new one. */
+    private void drop(SftpClient broken) {
+        for (Slot slot : slots) {
+            synchronized (slot) {
+                if (slot.sftp == broken) {
+                    closeQuietly(slot);
+                }
+            }
+        }
+    }
+
     /** An SSH session to run a command on: the least busy open one. */
     ClientSession session() throws IOException {
         int i = leastBusyOpen();

@@ -29,6 +29,22 @@ final class SftpErrors {
         return e instanceof SftpException s ? s.getStatus() : -1;
     }
 
+    /**
+     * Whether {@code e} says the connection under the channel was closed (not a status the server
+     * answered): the session it ran on is dead.
+     */
+    static boolean connectionClosed(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SftpException) {
+                return false;
+            }
+            if (c instanceof java.nio.channels.ClosedChannelException || c instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static IOException io(IOException e, String action) {
         if (e instanceof SyncException) {
             return e;

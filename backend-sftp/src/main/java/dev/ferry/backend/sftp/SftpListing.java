@@ -39,10 +39,12 @@ final class SftpListing {
     void list(SyncPath directory, ListingSink sink) throws IOException {
         String dir = remote.abs(directory);
         String action = "list " + remote.where(directory);
-        SftpClient sftp = remote.sessions.sftp();
         TemporaryFiles temps = new TemporaryFiles(Instant.now().minus(remote.options.tempMaxAge()));
+        SftpClient sftp = null;
         try {
-            Attributes self = sftp.stat(dir);
+            Sessions.Answered<Attributes> first = remote.sessions.idempotent(c -> c.stat(dir));
+            sftp = first.sftp();
+            Attributes self = first.value();
             if (!self.isDirectory()) {
                 throw new NotFoundException("cannot " + action + ": not a directory");
             }

@@ -26,7 +26,8 @@ final class SftpTree {
     /** The entry at {@code path}; a link or special file counts as nothing, as in listings. */
     Optional<Entry> stat(SyncPath path) throws IOException {
         try {
-            return Remote.lstat(remote.sessions.sftp(), remote.abs(path)).flatMap(a -> Remote.entry(path, a));
+            return remote.sessions.idempotent(c -> Remote.lstat(c, remote.abs(path))).value()
+                    .flatMap(a -> Remote.entry(path, a));
         } catch (IOException e) {
             throw SftpErrors.io(e, "stat " + remote.where(path));
         }
