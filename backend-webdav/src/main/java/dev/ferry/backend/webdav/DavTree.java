@@ -7,8 +7,10 @@ import dev.ferry.api.ListingSink;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.PermanentSyncException;
 import dev.ferry.api.PermissionDeniedException;
+import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.TransientSyncException;
+import dev.ferry.api.WriteHints;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.http.client.methods.HttpDelete;
 
 /**
- * Collections: MKCOL of missing parents (once per directory and target), deleting files and empty
- * directories, and the one permission check a write needs (Nextcloud's {@code oc:permissions} of
+ * Collections: MKCOL of missing parents (once per directory and target), deleting files (also
+ * only if unchanged) and empty directories, and the one permission check a write needs (Nextcloud's {@code oc:permissions} of
  * the root, read by the open's PROPFIND).
  */
 final class DavTree {
@@ -25,6 +27,8 @@ final class DavTree {
     private final Dav dav;
     private final DavListing listing;
     private final Map<String, Object> creating = new ConcurrentHashMap<>();
+    /** For tests: runs between a conditional delete's look and its DELETE, where only another client acts. */
+    volatile Runnable afterDeleteLook = () -> {};
 
     DavTree(Dav dav, DavListing listing) {
         this.dav = dav;
@@ -84,6 +88,55 @@ final class DavTree {
         if (e.get().isDirectory()) {
             forget(url);
         }
+    }
+
+    /**
+     * Deletes the file at {@code path} only if it satisfies {@code pc}: looked at first (a
+     * PROPFIND), then deleted by a DELETE that carries the listed ETag as {@code If-Match}, which
+     * Apache mod_dav and Nextcloud evaluate as they delete, so an edit saved between the look and
+     * the DELETE stays. A 412 for a file that still looks the same is a condition the server
+     * could not evaluate (a weak ETag): then the look alone, as on a server that ignores it.
+     */
+    void deleteIf(SyncPath path, WriteHints.Precondition pc) throws IOException {
+        if (path.isRoot()) {
+            throw new PermanentSyncException("refusing to delete the root of " + dav.description());
+        }
+        String action = "delete " + dav.where(path);
+        Optional<Entry> now = dav.stat(path);
+        if (now.isEmpty()) {
+            return;
+        }
+        if (!pc.matches(now)) {
+            throw changed(action, null);
+        }
+        checkWritable(action);
+        afterDeleteLook.run();
+        String url = dav.url(path, false);
+        HttpDelete delete = new HttpDelete(url);
+        boolean conditional = pc.expectedVersion().isPresent();
+        if (conditional) {
+            String etag = pc.expectedVersion().get();
+            delete.setHeader("If-Match", etag.startsWith("\"") ? etag : "\"" + etag + "\"");
+        }
+        try {
+            dav.call(delete, action, url, r -> dav.expect(r, action, url, 200, 204, 404));
+        } catch (PreconditionFailedException e) {
+            Optional<Entry> again = dav.stat(path);
+            if (again.isEmpty()) {
+                return;
+            }
+            if (!conditional || !pc.matches(again)) {
+                throw changed(action, e);
+            }
+            // The same file, refused: Apache's ETag is weak (never matches) while the file is less
+            // than a second old. The look just made is all there is for this one.
+            dav.call(new HttpDelete(url), action, url, r -> dav.expect(r, action, url, 200, 204, 404));
+        }
+    }
+
+    private static PreconditionFailedException changed(String action, Throwable cause) {
+        return new PreconditionFailedException("cannot " + action + ": it changed since it was listed; left as it is",
+                cause);
     }
 
     /** A directory (and what was below it) that moved or went away. */

@@ -1,6 +1,7 @@
 package dev.ferry.backend.webdav;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.ConditionalDeleter;
 import dev.ferry.api.Entry;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.ModTimeSetter;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * the {@link Dialect} chosen at open ({@link GenericDialect} or {@link NextcloudDialect}).
  */
 final class WebDavTarget
-        implements SyncTarget, ServerSideCopy, ServerSideMove, ModTimeSetter, RecursiveLister, ResumableWriter {
+        implements SyncTarget, ServerSideCopy, ServerSideMove, ConditionalDeleter, ModTimeSetter, RecursiveLister,
+        ResumableWriter {
 
     private final Dav dav;
     private final Dialect dialect;
@@ -137,6 +139,17 @@ final class WebDavTarget
     @Override
     public void delete(SyncPath path) throws IOException {
         tree.delete(path);
+    }
+
+    /** For tests: {@code r} runs between each conditional delete's look and its DELETE. */
+    void afterDeleteLook(Runnable r) {
+        tree.afterDeleteLook = r;
+    }
+
+    /** A PROPFIND, then a DELETE with the listed ETag as If-Match (see {@link DavTree#deleteIf}). */
+    @Override
+    public void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+        tree.deleteIf(path, precondition);
     }
 
     @Override

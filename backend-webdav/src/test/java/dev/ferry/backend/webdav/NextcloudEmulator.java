@@ -666,6 +666,11 @@ final class NextcloudEmulator {
 
     private void delete(HttpExchange x, Path p) throws IOException {
         drain(x);
+        String failed = precondition(x, p); // Sabre's checkPreconditions, before the method itself
+        if (failed != null) {
+            send(x, 412, failed);
+            return;
+        }
         if (!Files.exists(p)) {
             send(x, 404, "");
             return;
