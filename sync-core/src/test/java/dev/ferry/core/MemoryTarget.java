@@ -242,12 +242,7 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
 
     @Override
     public void delete(SyncPath path) throws IOException {
-        check("delete", path);
-        Runnable hook = beforeDelete;
-        if (hook != null) {
-            hook.run();
-        }
-        Node n = nodes.get(path);
+        Node n = startDelete(path);
         if (n == null) {
             return;
         }
@@ -258,15 +253,20 @@ class MemoryTarget implements SyncTarget, ModTimeSetter, Hasher, DescribedReader
         etags.remove(path);
     }
 
-    /** Checks and removes in one step: the map removes the node only if it is still the one compared. */
-    @Override
-    public void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+    /** A delete's faults and hook; then what is at {@code path}. */
+    private Node startDelete(SyncPath path) throws IOException {
         check("delete", path);
         Runnable hook = beforeDelete;
         if (hook != null) {
             hook.run();
         }
-        Node n = nodes.get(path);
+        return nodes.get(path);
+    }
+
+    /** Checks and removes in one step: the map removes the node only if it is still the one compared. */
+    @Override
+    public void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+        Node n = startDelete(path);
         if (n == null) {
             return;
         }
