@@ -2,6 +2,7 @@ package dev.ferry.backend.sftp;
 
 import dev.ferry.api.Entry;
 import dev.ferry.api.PreconditionFailedException;
+import dev.ferry.api.SyncPath;
 import dev.ferry.api.WriteHints.Precondition;
 import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.backend.support.TemporaryNames;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * the user's file goes back (or, if the path was taken meanwhile, to a conflict name) and the
  * write fails with {@link PreconditionFailedException}. What remains: a writer that holds the
  * file open keeps writing into the aside file, and its stat shows the state at that moment.
+ * A two-way run's delete takes the same steps ({@link #deleteIf}).
  */
 final class SftpPublisher {
 
@@ -34,8 +36,52 @@ final class SftpPublisher {
 
     private final Remote remote;
 
+    /** One path on the server, as a write or delete names it: absolute, its directory, and the action for messages. */
+    record Place(SyncPath path, String dir, String target, String action) {}
+
     SftpPublisher(Remote remote) {
         this.remote = remote;
+    }
+
+    /**
+     * Deletes the file at {@code path} only if it satisfies {@code pre}, with the write's
+     * take-aside: renamed to a hidden aside name (no writer by name reaches it there), compared,
+     * then removed; on a mismatch it goes back (or to a conflict name, if the path was taken
+     * meanwhile). A file saved under the name meanwhile is a new file and is never reached.
+     * Nothing there: nothing to do. If the process dies with the file aside, the next listing
+     * puts it back and the delete is planned again.
+     */
+    void deleteIf(SftpClient sftp, SyncPath path, Precondition pre) throws IOException {
+        Place p = new Place(path, remote.parentOf(path), remote.abs(path), "delete " + remote.where(path));
+        String aside = Remote.child(p.dir(), TemporaryNames.newAsideName(path.name()));
+        try {
+            sftp.rename(p.target(), aside);
+        } catch (IOException e) {
+            Optional<Entry> now = stat(sftp, p, p.target());
+            if (now.isEmpty()) {
+                return;
+            }
+            if (!pre.matches(now)) {
+                throw notDeleted(p, pre, now, Optional.empty());
+            }
+            throw e;
+        }
+        Optional<Entry> seen;
+        try {
+            seen = stat(sftp, p, aside);
+        } catch (IOException e) {
+            putBack(sftp, p, aside);
+            throw e;
+        }
+        if (!pre.matches(seen)) {
+            throw notDeleted(p, pre, seen, putBack(sftp, p, aside));
+        }
+        try {
+            sftp.remove(aside);
+        } catch (IOException e) {
+            putBack(sftp, p, aside);
+            throw e;
+        }
     }
 
     Entry publish(SftpClient sftp, SftpWrites.Upload w, long size) throws IOException {
@@ -63,7 +109,7 @@ final class SftpPublisher {
         try {
             sftp.rename(w.temp, w.target);
         } catch (IOException e) {
-            Optional<Entry> there = stat(sftp, w, w.target);
+            Optional<Entry> there = stat(sftp, w.place(), w.target);
             if (there.isEmpty()) {
                 throw e;
             }
@@ -77,7 +123,7 @@ final class SftpPublisher {
         try {
             sftp.rename(w.target, aside);
         } catch (IOException e) {
-            Optional<Entry> now = stat(sftp, w, w.target);
+            Optional<Entry> now = stat(sftp, w.place(), w.target);
             if (now.isEmpty() || !pre.matches(now)) {
                 Remote.removeQuietly(sftp, w.temp);
                 throw changed(w, pre, now, Optional.empty());
@@ -86,20 +132,20 @@ final class SftpPublisher {
         }
         boolean placed = false;
         try {
-            Optional<Entry> seen = stat(sftp, w, aside);
+            Optional<Entry> seen = stat(sftp, w.place(), aside);
             if (!pre.matches(seen)) {
-                Optional<String> keptAs = putBack(sftp, w, aside);
+                Optional<String> keptAs = putBack(sftp, w.place(), aside);
                 Remote.removeQuietly(sftp, w.temp);
                 throw changed(w, pre, seen, keptAs);
             }
             try {
                 sftp.rename(w.temp, w.target);
             } catch (IOException e) {
-                Optional<Entry> there = stat(sftp, w, w.target);
+                Optional<Entry> there = stat(sftp, w.place(), w.target);
                 if (there.isEmpty()) {
                     throw e;
                 }
-                String keptAs = keepAsConflict(sftp, w, aside);
+                String keptAs = keepAsConflict(sftp, w.place(), aside);
                 Remote.removeQuietly(sftp, w.temp);
                 placed = true; // nothing left to put back: both versions are kept
                 throw appeared(w, there.get(), "; the version the plan saw is kept as '" + keptAs + "'");
@@ -122,7 +168,7 @@ final class SftpPublisher {
     private void restore(SftpClient sftp, SftpWrites.Upload w, String aside) {
         try {
             if (Remote.lstat(sftp, aside).isPresent()) {
-                putBack(sftp, w, aside).ifPresent(n -> LOG.warn("{} failed; the file that was at the path is kept as '{}'",
+                putBack(sftp, w.place(), aside).ifPresent(n -> LOG.warn("{} failed; the file that was at the path is kept as '{}'",
                         w.action, n));
             }
         } catch (IOException | RuntimeException e) {
@@ -132,24 +178,24 @@ final class SftpPublisher {
     }
 
     /** Back at its path with the no-replace rename; else under a conflict name. Returns that name, if used. */
-    private Optional<String> putBack(SftpClient sftp, SftpWrites.Upload w, String aside) throws IOException {
+    private Optional<String> putBack(SftpClient sftp, Place w, String aside) throws IOException {
         try {
-            sftp.rename(aside, w.target);
+            sftp.rename(aside, w.target());
             return Optional.empty();
         } catch (IOException e) {
-            if (Remote.lstat(sftp, w.target).isEmpty()) {
+            if (Remote.lstat(sftp, w.target()).isEmpty()) {
                 throw e;
             }
         }
         return Optional.of(keepAsConflict(sftp, w, aside));
     }
 
-    private String keepAsConflict(SftpClient sftp, SftpWrites.Upload w, String aside) throws IOException {
+    private String keepAsConflict(SftpClient sftp, Place w, String aside) throws IOException {
         String name;
         try {
-            name = ConflictNames.name(w.path.name(), Instant.now(), SftpListing.CONFLICT_ID, n -> {
+            name = ConflictNames.name(w.path().name(), Instant.now(), SftpListing.CONFLICT_ID, n -> {
                 try {
-                    return Remote.lstat(sftp, Remote.child(w.dir, n)).isPresent();
+                    return Remote.lstat(sftp, Remote.child(w.dir(), n)).isPresent();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -157,13 +203,13 @@ final class SftpPublisher {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        sftp.rename(aside, Remote.child(w.dir, name));
+        sftp.rename(aside, Remote.child(w.dir(), name));
         return name;
     }
 
-    private static Optional<Entry> stat(SftpClient sftp, SftpWrites.Upload w, String abs) throws IOException {
+    private static Optional<Entry> stat(SftpClient sftp, Place w, String abs) throws IOException {
         Optional<org.apache.sshd.sftp.client.SftpClient.Attributes> a = Remote.lstat(sftp, abs);
-        return a.flatMap(x -> Remote.entry(w.path, x));
+        return a.flatMap(x -> Remote.entry(w.path(), x));
     }
 
     private static PreconditionFailedException changed(SftpWrites.Upload w, Precondition pre, Optional<Entry> now,
@@ -177,6 +223,14 @@ final class SftpPublisher {
                 .orElse("kept at the path");
         return new PreconditionFailedException("cannot " + w.action + ": it changed since the plan (the plan saw " + saw
                 + ", now " + describe(now.get()) + "); the user's version was " + kept + " and the new content dropped");
+    }
+
+    private static PreconditionFailedException notDeleted(Place p, Precondition pre, Optional<Entry> now,
+            Optional<String> keptAs) {
+        String saw = pre.expected().map(SftpPublisher::describe).orElse("version " + pre.expectedVersion().orElse("?"));
+        return new PreconditionFailedException("cannot " + p.action() + ": it changed since it was listed (listed "
+                + saw + ", now " + now.map(SftpPublisher::describe).orElse("unreadable") + "); left as it is"
+                + keptAs.map(n -> ", as '" + n + "' (another file took the path meanwhile, also kept)").orElse(""));
     }
 
     private static PreconditionFailedException appeared(SftpWrites.Upload w, Entry there, String more) {

@@ -1,6 +1,7 @@
 package dev.ferry.backend.sftp;
 
 import dev.ferry.api.Capabilities;
+import dev.ferry.api.ConditionalDeleter;
 import dev.ferry.api.Entry;
 import dev.ferry.api.HashAlgorithm;
 import dev.ferry.api.Hasher;
@@ -34,8 +35,8 @@ import org.apache.sshd.sftp.client.SftpClient;
  * {@code connections} SSH sessions are shared by all threads ({@link Sessions}), each with
  * keep-alives. Thread-safe. This class only routes: each concern lives in a package-private part.
  */
-public final class SftpTarget implements SyncTarget, ServerSideMove, ModTimeSetter, ResumableWriter, Hasher,
-        PosixModes {
+public final class SftpTarget implements SyncTarget, ServerSideMove, ConditionalDeleter, ModTimeSetter,
+        ResumableWriter, Hasher, PosixModes {
 
     private final Remote remote;
     private final SftpListing listing;
@@ -147,6 +148,12 @@ public final class SftpTarget implements SyncTarget, ServerSideMove, ModTimeSett
     @Override
     public void delete(SyncPath path) throws IOException {
         tree.delete(path);
+    }
+
+    /** Taken aside, compared, removed or put back (see {@link SftpPublisher#deleteIf}). */
+    @Override
+    public void deleteIf(SyncPath path, WriteHints.Precondition precondition) throws IOException {
+        writes.deleteIf(path, precondition);
     }
 
     @Override

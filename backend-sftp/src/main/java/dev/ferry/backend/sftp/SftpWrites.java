@@ -71,6 +71,15 @@ final class SftpWrites {
         }
     }
 
+    /** Deletes {@code path} only if it satisfies {@code pre} (see {@link SftpPublisher#deleteIf}). */
+    void deleteIf(SyncPath path, WriteHints.Precondition pre) throws IOException {
+        try {
+            publisher.deleteIf(remote.sessions.sftp(), path, pre);
+        } catch (IOException e) {
+            throw SftpErrors.io(e, "delete " + remote.where(path));
+        }
+    }
+
     PartialWrite begin(SyncPath path, WriteHints hints) {
         return new Upload(path, TemporaryNames.newName(path.name()), hints);
     }
@@ -155,6 +164,11 @@ final class SftpWrites {
             this.temp = Remote.child(dir, tempName);
             this.hints = hints;
             this.action = "write " + remote.where(path);
+        }
+
+        /** Where this upload publishes, for the publisher's helpers. */
+        SftpPublisher.Place place() {
+            return new SftpPublisher.Place(path, dir, target, action);
         }
 
         @Override
