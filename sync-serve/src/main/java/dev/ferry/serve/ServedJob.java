@@ -106,8 +106,9 @@ final class ServedJob implements AutoCloseable {
         if (scheduler.paused()) {
             throw new IllegalStateException("job '" + name + "' is paused; resume it first");
         }
-        job.trigger();
+        // Told before the trigger: the run it starts publishes run-started on its own thread.
         events.publish("run-requested", data(null));
+        job.trigger();
     }
 
     /** Pushes one file to every destination now; the reports by destination. */

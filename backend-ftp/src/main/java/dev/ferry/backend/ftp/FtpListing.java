@@ -8,6 +8,7 @@ import dev.ferry.api.ListingNotice;
 import dev.ferry.api.ListingSink;
 import dev.ferry.api.NotFoundException;
 import dev.ferry.api.SyncPath;
+import dev.ferry.api.TransientSyncException;
 import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.backend.support.TemporaryFiles;
 import dev.ferry.backend.support.TemporaryNames;
@@ -58,7 +59,7 @@ final class FtpListing {
         List<Entry> entries = new ArrayList<>();
         List<ListingNotice> notices = new ArrayList<>();
         TemporaryFiles[] temps = new TemporaryFiles[1];
-        session.withConnection(action, true, c -> {
+        FtpSession.Op<Void> listing = c -> {
             entries.clear();
             notices.clear();
             temps[0] = new TemporaryFiles(sweepBefore); // a retry starts the listing over
@@ -97,7 +98,14 @@ final class FtpListing {
                         .modTime(t).modTimePrecision(exact.get(i) != null ? FtpStat.SECOND : Duration.ofDays(1)).build());
             }
             return null;
-        });
+        };
+        try {
+            session.withConnection(action, true, listing);
+        } catch (ListingCut e) {
+            // Once more at once: a cut rarely strikes twice, and a server that ends its last line
+            // without a line end sends the same bytes again and is then believed.
+            session.withConnection(action, true, listing);
+        }
         putBack(directory, dir, temps[0].asides(), entries);
         for (ListingNotice n : notices) {
             sink.notice(n);
@@ -262,22 +270,107 @@ final class FtpListing {
      * Reads a listing's data connection line by line, handing each parsed file on; false when the
      * server refused the command or did not complete it (its reply code says which).
      */
-    private static boolean stream(FtpConnection c, FTPCmd command, String arg, FTPFileEntryParser parser, String action,
+    private boolean stream(FtpConnection c, FTPCmd command, String arg, FTPFileEntryParser parser, String action,
             Consumer<FTPFile> each) throws IOException {
         Socket data = ((StreamedListing) c.client).openListing(command, arg);
         if (data == null) {
             return false;
         }
-        try (data; BufferedReader lines = new BufferedReader(new InputStreamReader(data.getInputStream(),
-                Charsets.toCharset(c.client.getControlEncoding())))) {
+        Tail tail;
+        String unended = null; // a last line without a line end: parsed only once believed
+        try (data; Tail t = new Tail(data.getInputStream()); BufferedReader lines = new BufferedReader(
+                new InputStreamReader(t, Charsets.toCharset(c.client.getControlEncoding())))) {
+            tail = t;
             for (String line = parser.readNextEntry(lines); line != null; line = parser.readNextEntry(lines)) {
+                if (t.eof && t.endsMidLine()) {
+                    unended = line;
+                    break;
+                }
                 each.accept(parse(parser, line, command, action));
             }
         } catch (IOException | RuntimeException e) {
             c.markBroken(); // the command's final reply is unread: the connection is out of step
             throw e;
         }
-        return c.client.completePendingCommand();
+        boolean completed = c.client.completePendingCommand();
+        if (completed) {
+            checkEnd(tail, action);
+            if (unended != null) {
+                each.accept(parse(parser, unended, command, action));
+            }
+        }
+        return completed;
+    }
+
+    /**
+     * A listing has no length: one whose data connection was cut after the server had sent it
+     * all ends early with the server's "226 complete". Every line of a listing ends with a line
+     * end, so one that stops mid-line was cut, and is an error the engine retries (a short
+     * listing believed would be files deleted by a mirror or a two-way run). A server that ends
+     * its last line without one is believed once it sends the very same bytes twice.
+     */
+    private void checkEnd(Tail tail, String action) throws IOException {
+        if (!tail.endsMidLine()) {
+            unterminated.remove(action);
+            return;
+        }
+        Long before = unterminated.put(action, tail.count);
+        if (before == null || before != tail.count) {
+            throw new ListingCut("cannot " + action + ": its listing stopped in the middle of a line after "
+                    + tail.count + " bytes (the data connection was cut)");
+        }
+        unterminated.remove(action);
+    }
+
+    /** Listings (by action) that ended without a line end, and their length: see {@link #checkEnd}. */
+    private final java.util.Map<String, Long> unterminated = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A listing that ended mid-line: see {@link #checkEnd}. */
+    private static final class ListingCut extends TransientSyncException {
+        private static final long serialVersionUID = 1L;
+
+        ListingCut(String message) {
+            super(message);
+        }
+    }
+
+    /** Counts a listing's bytes and keeps its last one. */
+    private static final class Tail extends java.io.FilterInputStream {
+        long count;
+        int last = -1;
+        boolean eof;
+
+        Tail(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+                last = b;
+            } else {
+                eof = true;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                count += n;
+                last = buf[off + n - 1];
+            } else if (n < 0) {
+                eof = true;
+            }
+            return n;
+        }
+
+        boolean endsMidLine() {
+            return count > 0 && last != '\n';
+        }
     }
 
     private static FTPFile parse(FTPFileEntryParser parser, String line, FTPCmd command, String action)

@@ -25,7 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScriptedFtpServer implements AutoCloseable {
 
     /** How the server answers LIST and RETR. */
-    enum Script { HOSTILE_NAMES, SHORT_RETR, LIST_150_CLOSE, LIST_150_SILENT, RETR_150_CLOSE, MLSD_BAD_SIZE, MLSD_SHORT_MODE, LARGE_MLSD }
+    enum Script {
+        HOSTILE_NAMES, SHORT_RETR, LIST_150_CLOSE, LIST_150_SILENT, RETR_150_CLOSE, MLSD_BAD_SIZE, MLSD_SHORT_MODE, LARGE_MLSD,
+        /** The first MLSD stops mid-line and still says 226 (a data connection cut after the server sent it all). */
+        MLSD_CUT_ONCE,
+        /** Every MLSD ends its last line without a line end (a server's own style, not a cut). */
+        MLSD_NO_FINAL_EOL
+    }
 
     /** Entries of the {@link Script#LARGE_MLSD} directory, written as they are generated (never held). */
     private int largeEntries;
@@ -173,6 +179,15 @@ final class ScriptedFtpServer implements AutoCloseable {
                             .append("type=file;size=12x;modify=20220720000000; bad.txt\r\n");
                 } else if (script == Script.MLSD_SHORT_MODE) {
                     b.append("type=file;size=2;modify=20220720000000;unix.mode=7e; bad.txt\r\n");
+                } else if (script == Script.MLSD_CUT_ONCE || script == Script.MLSD_NO_FINAL_EOL) {
+                    for (int i = 0; i < 3; i++) {
+                        b.append("type=file;size=2;modify=20220720000000; f").append(i).append(".txt\r\n");
+                    }
+                    if (script == Script.MLSD_NO_FINAL_EOL) {
+                        b.setLength(b.length() - 2);
+                    } else if (transfers.get() == 1) {
+                        b.setLength(b.length() - 12); // mid-way through the last name: "f2.txt" reads "f2"
+                    }
                 } else {
                     b.append(listLine(2, "ok.txt")).append(listLine(2, "../escape.txt")).append(listLine(2, "/etc/passwd"))
                             .append(listLine(2, "..")).append(listLine(2, "nul\u0000name.txt"))
@@ -190,7 +205,8 @@ final class ScriptedFtpServer implements AutoCloseable {
     }
 
     private boolean mlsd() {
-        return script == Script.MLSD_BAD_SIZE || script == Script.MLSD_SHORT_MODE || script == Script.LARGE_MLSD;
+        return script == Script.MLSD_BAD_SIZE || script == Script.MLSD_SHORT_MODE || script == Script.LARGE_MLSD
+                || script == Script.MLSD_CUT_ONCE || script == Script.MLSD_NO_FINAL_EOL;
     }
 
     private static boolean waitSilently() {
