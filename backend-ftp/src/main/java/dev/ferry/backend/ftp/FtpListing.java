@@ -13,7 +13,9 @@ import dev.ferry.backend.support.ConflictNames;
 import dev.ferry.backend.support.TemporaryFiles;
 import dev.ferry.backend.support.TemporaryNames;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.time.Duration;
@@ -21,7 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPCmd;
@@ -323,7 +327,7 @@ final class FtpListing {
     }
 
     /** Listings (by action) that ended without a line end, and their length: see {@link #checkEnd}. */
-    private final java.util.Map<String, Long> unterminated = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> unterminated = new ConcurrentHashMap<>();
 
     /** A listing that ended mid-line: see {@link #checkEnd}. */
     private static final class ListingCut extends TransientSyncException {
@@ -335,12 +339,12 @@ final class FtpListing {
     }
 
     /** Counts a listing's bytes and keeps its last one. */
-    private static final class Tail extends java.io.FilterInputStream {
+    private static final class Tail extends FilterInputStream {
         long count;
         int last = -1;
         boolean eof;
 
-        Tail(java.io.InputStream in) {
+        Tail(InputStream in) {
             super(in);
         }
 

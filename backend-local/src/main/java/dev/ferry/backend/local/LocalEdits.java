@@ -72,7 +72,7 @@ final class LocalEdits {
     void setDirectoryMode(SyncPath path, int mode) throws IOException {
         Path p = fs.resolve(path, true, "set the mode of");
         if (!java.nio.file.Files.isDirectory(p, LocalFiles.NOFOLLOW)) {
-            throw new dev.ferry.api.NotFoundException("cannot set the mode of " + fs.where(path) + ": not a directory");
+            throw new NotFoundException("cannot set the mode of " + fs.where(path) + ": not a directory");
         }
         try {
             Files.setPosixFilePermissions(p, dev.ferry.api.PosixModes.permissions(mode));
@@ -87,11 +87,7 @@ final class LocalEdits {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {
-            IOException mapped = fs.map(e, "delete", path);
-            if (mapped instanceof NotFoundException) {
-                return; // a file stands where a parent should be: the path is not there
-            }
-            throw mapped;
+            fs.deleteFailed(e, path);
         }
     }
 

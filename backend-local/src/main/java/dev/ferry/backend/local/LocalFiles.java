@@ -57,6 +57,14 @@ final class LocalFiles {
         return Errors.map(e, action, path, root);
     }
 
+    /** A delete that failed: nothing there (a file where a parent should be) counts as deleted; else the mapped error. */
+    void deleteFailed(IOException e, SyncPath path) throws IOException {
+        IOException mapped = map(e, "delete", path);
+        if (!(mapped instanceof NotFoundException)) {
+            throw mapped;
+        }
+    }
+
     /**
      * The local path of {@code path}, after checking that no existing component on the way from
      * the root (and the final one too, if {@code checkLast}) is a symbolic link this target may

@@ -1,8 +1,6 @@
 package dev.ferry.backend.local;
 
 import dev.ferry.api.Entry;
-import dev.ferry.api.NotFoundException;
-import dev.ferry.api.PreconditionFailedException;
 import dev.ferry.api.ResumableWriter.PartialWrite;
 import dev.ferry.api.SyncPath;
 import dev.ferry.api.WriteHints;
@@ -75,14 +73,8 @@ final class LocalWrites {
         Path target = fs.resolve(path, false, "delete");
         try {
             publisher.deleteIf(path, target, precondition);
-        } catch (PreconditionFailedException e) {
-            throw e;
         } catch (IOException e) {
-            IOException mapped = fs.map(e, "delete", path);
-            if (mapped instanceof NotFoundException) {
-                return; // a file stands where a parent should be: the path is not there
-            }
-            throw mapped;
+            fs.deleteFailed(e, path);
         }
     }
 

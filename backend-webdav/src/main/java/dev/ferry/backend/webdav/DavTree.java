@@ -55,9 +55,7 @@ final class DavTree {
     }
 
     void delete(SyncPath path) throws IOException {
-        if (path.isRoot()) {
-            throw new PermanentSyncException("refusing to delete the root of " + dav.description());
-        }
+        refuseRoot(path);
         // DELETE of a collection is always recursive in WebDAV: look first, so only an empty
         // directory goes.
         Optional<Entry> e = dav.stat(path);
@@ -84,7 +82,7 @@ final class DavTree {
             }
         }
         String url = dav.url(path, e.get().isDirectory());
-        dav.call(new HttpDelete(url), action, url, r -> dav.expect(r, action, url, 200, 204, 404));
+        send(new HttpDelete(url), action);
         if (e.get().isDirectory()) {
             forget(url);
         }
@@ -98,9 +96,7 @@ final class DavTree {
      * could not evaluate (a weak ETag): then the look alone, as on a server that ignores it.
      */
     void deleteIf(SyncPath path, WriteHints.Precondition pc) throws IOException {
-        if (path.isRoot()) {
-            throw new PermanentSyncException("refusing to delete the root of " + dav.description());
-        }
+        refuseRoot(path);
         String action = "delete " + dav.where(path);
         Optional<Entry> now = dav.stat(path);
         if (now.isEmpty()) {
@@ -119,7 +115,7 @@ final class DavTree {
             delete.setHeader("If-Match", etag.startsWith("\"") ? etag : "\"" + etag + "\"");
         }
         try {
-            dav.call(delete, action, url, r -> dav.expect(r, action, url, 200, 204, 404));
+            send(delete, action);
         } catch (PreconditionFailedException e) {
             Optional<Entry> again = dav.stat(path);
             if (again.isEmpty()) {
@@ -130,8 +126,20 @@ final class DavTree {
             }
             // The same file, refused: Apache's ETag is weak (never matches) while the file is less
             // than a second old. The look just made is all there is for this one.
-            dav.call(new HttpDelete(url), action, url, r -> dav.expect(r, action, url, 200, 204, 404));
+            send(new HttpDelete(url), action);
         }
+    }
+
+    private void refuseRoot(SyncPath path) throws PermanentSyncException {
+        if (path.isRoot()) {
+            throw new PermanentSyncException("refusing to delete the root of " + dav.description());
+        }
+    }
+
+    /** A DELETE; 404 counts as done (a retried delete finds its own work). */
+    private void send(HttpDelete delete, String action) throws IOException {
+        String url = delete.getURI().toString();
+        dav.call(delete, action, url, r -> dav.expect(r, action, url, 200, 204, 404));
     }
 
     private static PreconditionFailedException changed(String action, Throwable cause) {
